@@ -1,0 +1,42 @@
+/* Linker script for the mctpm firmware. Preprocessed with the generated
+   soc_map.h so that the memory map has one source of truth. */
+#define MCTPM_U(x) x
+#include "soc_map.h"
+MEMORY
+{
+  ROM (rx)  : ORIGIN = MCTPM_ROM_BASE, LENGTH = MCTPM_ROM_SIZE
+  RAM (rwx) : ORIGIN = MCTPM_RAM_BASE, LENGTH = MCTPM_RAM_SIZE
+}
+ENTRY(_start)
+SECTIONS
+{
+  .text : {
+    KEEP(*(.text.start))
+    *(.text .text.*)
+  } > ROM
+  .rodata : ALIGN(4) {
+    *(.rodata .rodata.* .srodata .srodata.*)
+    . = ALIGN(4);
+    __init_array_start = .;
+    KEEP(*(SORT(.init_array.*)))
+    KEEP(*(.init_array))
+    __init_array_end = .;
+  } > ROM
+  .data : ALIGN(4) {
+    __data_start = .;
+    *(.data .data.* .sdata .sdata.*)
+    . = ALIGN(4);
+    __data_end = .;
+  } > RAM AT > ROM
+  __data_load = LOADADDR(.data);
+  .bss (NOLOAD) : ALIGN(4) {
+    __bss_start = .;
+    *(.bss .bss.* .sbss .sbss.* COMMON)
+    . = ALIGN(4);
+    __bss_end = .;
+  } > RAM
+  __stack_top = ORIGIN(RAM) + LENGTH(RAM);
+  /* Keep at least 4 KiB for the stack: the build fails when data outgrows RAM. */
+  ASSERT(__bss_end + 4096 <= __stack_top, "firmware data leaves less than 4 KiB of stack")
+  /DISCARD/ : { *(.eh_frame .eh_frame_hdr .comment .riscv.attributes) }
+}

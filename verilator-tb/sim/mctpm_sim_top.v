@@ -1,0 +1,49 @@
+// Top of mctpm-sim: the SoC exactly as on a board, plus the simulation model
+// of the noise source. Pins are driven by the C++ harness (sim_main.cpp).
+module mctpm_sim_top (
+  input  wire        clk_i,
+  input  wire        rst_ni,
+  input  wire        spi_sclk_i,
+  input  wire        spi_cs_ni,
+  input  wire        spi_mosi_i,
+  output wire        spi_miso_o,
+  output wire        pirq_no,
+  output wire        trap_o,
+  output wire [31:0] fw_status_o,
+  output wire [31:0] fw_cmd_cycles_o,
+  output wire [7:0]  console_data_o,
+  output wire        console_valid_o
+);
+  wire        ent_valid;
+  wire [31:0] ent_word;
+  wire        ent_fail;
+  wire        ent_ready;
+
+  entropy_source_sim_model u_noise (
+    .clk_i         (clk_i),
+    .rst_ni        (rst_ni),
+    .ready_i       (ent_ready),
+    .valid_o       (ent_valid),
+    .word_o        (ent_word),
+    .health_fail_o (ent_fail)
+  );
+
+  mctpm_soc u_soc (
+    .clk_i                 (clk_i),
+    .rst_ni                (rst_ni),
+    .spi_sclk_i            (spi_sclk_i),
+    .spi_cs_ni             (spi_cs_ni),
+    .spi_mosi_i            (spi_mosi_i),
+    .spi_miso_o            (spi_miso_o),
+    .pirq_no               (pirq_no),
+    .entropy_valid_i       (ent_valid),
+    .entropy_word_i        (ent_word),
+    .entropy_health_fail_i (ent_fail),
+    .entropy_ready_o       (ent_ready),
+    .trap_o                (trap_o),
+    .fw_status_o           (fw_status_o),
+    .fw_cmd_cycles_o       (fw_cmd_cycles_o),
+    .console_data_o        (console_data_o),
+    .console_valid_o       (console_valid_o)
+  );
+endmodule

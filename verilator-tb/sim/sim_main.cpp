@@ -1,0 +1,217 @@
+// mctpm-sim: the whole mctpm SoC, Verilated, as a process. A host transport
+// connects over TCP (spec/sim_socket.def) and moves SPI frames; the harness
+// drives the chip's SPI pins with the system and SPI clocks interleaved in
+// simulated time, so cycle counts mean what they would on a board.
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/random.h>
+
+#include <boost/program_options.hpp>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "Vmctpm_sim_top.h"
+#include "Vmctpm_sim_top__Dpi.h"
+#include "dual_clock_sim.h"
+#include "sim_server.h"
+#include "sim_socket.h"
+#include "soc_map.h"
+#include "verilated.h"
+#include "verilated_fst_c.h"
+
+namespace po = boost::program_options;
+
+namespace {
+// State of the noise-source model: the host's RNG, or a seeded generator
+// when a reproducible run is asked for (--entropy-seed).
+bool g_entropy_seeded = false;
+uint64_t g_entropy_state = 0;
+}  // namespace
+
+// DPI: called by entropy_source_sim_model.v (a model, not a noise source).
+extern "C" unsigned int mctpm_sim_entropy_word() {
+  if (g_entropy_seeded) {
+    // splitmix64: reproducible, statistically fine for a model.
+    uint64_t z = (g_entropy_state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return unsigned(z ^ (z >> 31));
+  }
+  unsigned int w = 0;
+  if (getrandom(&w, sizeof w, 0) != sizeof w) {
+    fprintf(stderr, "mctpm-sim: getrandom failed\n");
+    abort();
+  }
+  return w;
+}
+
+namespace {
+
+using mctpm_sim::Reply;
+using mctpm_sim::Request;
+
+void put_be(std::vector<uint8_t>& v, uint64_t x, int bytes) {
+  for (int i = bytes - 1; i >= 0; --i) v.push_back(uint8_t(x >> (8 * i)));
+}
+
+Reply error(const std::string& msg) { return Reply{MCTPM_SIM_STATUS_ERROR, std::vector<uint8_t>(msg.begin(), msg.end())}; }
+
+class Chip {
+ public:
+  Chip(VerilatedContext& ctx, uint32_t sys_hz, uint32_t spi_hz, const std::string& trace)
+      : top_(new Vmctpm_sim_top(&ctx)), sim_(*top_, sys_hz, spi_hz), sys_hz_(sys_hz), spi_hz_(spi_hz) {
+    if (!trace.empty()) {
+      ctx.traceEverOn(true);
+      fst_.reset(new VerilatedFstC);
+      top_->trace(fst_.get(), 99);
+      fst_->open(trace.c_str());
+    }
+    sim_.set_on_eval([this](uint64_t time_ps) { on_eval(time_ps); });
+  }
+  ~Chip() {
+    if (fst_) fst_->close();
+    top_->final();
+  }
+
+  // Reset, then run until the firmware waits for its first command.
+  uint64_t boot() {
+    cs_low_ = false;
+    sim_.reset(16);
+    const uint64_t start = sim_.sys_cycles();
+    while ((top_->fw_status_o & 2u) == 0) {
+      if (sim_.sys_cycles() - start > 20000000ull) throw std::runtime_error("firmware did not boot in 20 M cycles");
+      sim_.run_sys_cycles(1000);
+    }
+    return sim_.sys_cycles() - start;
+  }
+
+  Reply handle(const Request& rq) {
+    switch (rq.op) {
+      case MCTPM_SIM_OP_XFER: {
+        if (!cs_low_) {
+          sim_.cs_assert();
+          cs_low_ = true;
+        }
+        std::vector<uint8_t> miso(rq.payload.size());
+        for (size_t i = 0; i < rq.payload.size(); ++i) miso[i] = sim_.spi_byte(rq.payload[i]);
+        return Reply{MCTPM_SIM_STATUS_OK, miso};
+      }
+      case MCTPM_SIM_OP_CS_RELEASE:
+        release();
+        return Reply{MCTPM_SIM_STATUS_OK, {}};
+      case MCTPM_SIM_OP_IDLE: {
+        if (rq.payload.size() != 4) return error("IDLE takes a 4-byte nanosecond count");
+        const uint32_t ns = (uint32_t(rq.payload[0]) << 24) | (uint32_t(rq.payload[1]) << 16) |
+                            (uint32_t(rq.payload[2]) << 8) | rq.payload[3];
+        sim_.advance_ns(ns);
+        return Reply{MCTPM_SIM_STATUS_OK, {}};
+      }
+      case MCTPM_SIM_OP_INFO: {
+        std::vector<uint8_t> p;
+        put_be(p, sim_.sys_cycles(), 8);
+        put_be(p, sim_.time_ps() / 1000, 8);
+        put_be(p, sys_hz_, 4);
+        put_be(p, spi_hz_, 4);
+        put_be(p, top_->fw_cmd_cycles_o, 4);
+        put_be(p, top_->pirq_no ? 1 : 0, 1);
+        return Reply{MCTPM_SIM_STATUS_OK, p};
+      }
+      case MCTPM_SIM_OP_RESET: {
+        const uint64_t c = boot();
+        fprintf(stderr, "mctpm-sim: chip reset, firmware booted again in %llu cycles\n", (unsigned long long)c);
+        return Reply{MCTPM_SIM_STATUS_OK, {}};
+      }
+      default:
+        return error("unknown request op " + std::to_string(rq.op));
+    }
+  }
+
+  // A client that vanishes mid-frame must not leave CS asserted.
+  void release() {
+    if (cs_low_) sim_.cs_release();
+    cs_low_ = false;
+  }
+
+  bool trapped() const { return trapped_; }
+
+ private:
+  void on_eval(uint64_t time_ps) {
+    if (fst_) fst_->dump(time_ps);
+    const uint64_t c = sim_.sys_cycles();
+    if (top_->console_valid_o && c != last_console_cycle_) {
+      last_console_cycle_ = c;
+      fputc(top_->console_data_o, stderr);
+    }
+    if (top_->trap_o && !trapped_) {
+      trapped_ = true;
+      fprintf(stderr, "mctpm-sim: the CPU trapped at cycle %llu (firmware fault)\n", (unsigned long long)c);
+    }
+  }
+
+  std::unique_ptr<Vmctpm_sim_top> top_;
+  DualClockSim<Vmctpm_sim_top> sim_;
+  std::unique_ptr<VerilatedFstC> fst_;
+  uint32_t sys_hz_, spi_hz_;
+  bool cs_low_ = false;
+  bool trapped_ = false;
+  uint64_t last_console_cycle_ = ~0ull;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  po::options_description desc("mctpm-sim: the mctpm chip, Verilated, reachable over a local socket");
+  std::string firmware, trace, port_file;
+  uint32_t sys_hz, spi_hz;
+  uint16_t port;
+  uint64_t seed = 0;
+  desc.add_options()
+    ("help,h", "show this help")
+    ("port", po::value(&port)->default_value(MCTPM_SIM_DEFAULT_PORT), "TCP port on 127.0.0.1 (0: any free port)")
+    ("port-file", po::value(&port_file), "write the port actually bound to this file")
+    ("firmware", po::value(&firmware)->default_value(MCTPM_DEFAULT_FIRMWARE_HEX), "firmware ROM image ($readmemh words)")
+    ("sys-hz", po::value(&sys_hz)->default_value(MCTPM_SYS_CLOCK_HZ), "system clock of the simulated chip")
+    ("spi-hz", po::value(&spi_hz)->default_value(MCTPM_SPI_CLOCK_HZ), "SPI clock the host drives")
+    ("trace", po::value(&trace), "dump an FST waveform to this file (slow: ~0.3 M cycles/s)")
+    ("entropy-seed", po::value(&seed), "make the noise-source model reproducible from this seed");
+  po::variables_map vm;
+  try {
+    po::store(po::parse_command_line(argc, argv, desc), vm);
+    po::notify(vm);
+  } catch (const std::exception& e) {
+    std::cerr << "mctpm-sim: " << e.what() << "\n" << desc;
+    return 2;
+  }
+  if (vm.count("help")) {
+    std::cout << desc;
+    return 0;
+  }
+  if (vm.count("entropy-seed")) {
+    g_entropy_seeded = true;
+    g_entropy_state = seed;
+  }
+  if (!std::ifstream(firmware)) {
+    std::cerr << "mctpm-sim: cannot read firmware image " << firmware << "\n";
+    return 2;
+  }
+
+  try {
+    VerilatedContext ctx;
+    const std::string plus = "+firmware=" + firmware;
+    const char* vargs[] = {"mctpm-sim", plus.c_str()};
+    ctx.commandArgs(2, vargs);
+    Chip chip(ctx, sys_hz, spi_hz, trace);
+    mctpm_sim::SimServer server(port);
+    const uint64_t boot = chip.boot();
+    if (!port_file.empty()) std::ofstream(port_file) << server.port() << "\n";
+    fprintf(stderr, "mctpm-sim: firmware booted in %llu cycles; sys %u Hz, SPI %u Hz; listening on 127.0.0.1:%u\n",
+            (unsigned long long)boot, sys_hz, spi_hz, server.port());
+    server.serve([&](const Request& rq) { return chip.handle(rq); }, [&] { chip.release(); });
+  } catch (const std::exception& e) {
+    std::cerr << "mctpm-sim: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
