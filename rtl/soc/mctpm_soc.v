@@ -89,15 +89,24 @@ module mctpm_soc #(
   );
 
   // ---- address decode ----
-  wire is_rom    = mem_addr[31:28] == `MCTPM_ROM_BASE[31:28];
-  wire is_ram    = mem_addr[31:28] == `MCTPM_RAM_BASE[31:28];
-  wire is_periph = mem_addr[31:28] == `MCTPM_PERIPH_BASE[31:28];
+  // Verilog cannot slice a literal: give the bases names first.
+  localparam [31:0] RomBase     = `MCTPM_ROM_BASE;
+  localparam [31:0] RamBase     = `MCTPM_RAM_BASE;
+  localparam [31:0] PeriphBase  = `MCTPM_PERIPH_BASE;
+  localparam [31:0] SysctlBase  = `MCTPM_SYSCTL_BASE;
+  localparam [31:0] Sha256Base  = `MCTPM_SHA256_BASE;
+  localparam [31:0] Sha1Base    = `MCTPM_SHA1_BASE;
+  localparam [31:0] EntropyBase = `MCTPM_ENTROPY_BASE;
+  localparam [31:0] TpmifBase   = `MCTPM_TPMIF_BASE;
+  wire is_rom    = mem_addr[31:28] == RomBase[31:28];
+  wire is_ram    = mem_addr[31:28] == RamBase[31:28];
+  wire is_periph = mem_addr[31:28] == PeriphBase[31:28];
   wire [15:0] poff = mem_addr[15:0];
-  wire sel_sysctl  = is_periph && poff[15:12] == `MCTPM_SYSCTL_BASE[15:12];
-  wire sel_sha256  = is_periph && poff[15:12] == `MCTPM_SHA256_BASE[15:12];
-  wire sel_sha1    = is_periph && poff[15:12] == `MCTPM_SHA1_BASE[15:12];
-  wire sel_entropy = is_periph && poff[15:12] == `MCTPM_ENTROPY_BASE[15:12];
-  wire sel_tpmif   = is_periph && poff[15:14] == `MCTPM_TPMIF_BASE[15:14];
+  wire sel_sysctl  = is_periph && poff[15:12] == SysctlBase[15:12];
+  wire sel_sha256  = is_periph && poff[15:12] == Sha256Base[15:12];
+  wire sel_sha1    = is_periph && poff[15:12] == Sha1Base[15:12];
+  wire sel_entropy = is_periph && poff[15:12] == EntropyBase[15:12];
+  wire sel_tpmif   = is_periph && poff[15:14] == TpmifBase[15:14];
   wire sel_none    = !(is_rom || is_ram || sel_sysctl || sel_sha256 || sel_sha1
                        || sel_entropy || sel_tpmif);
   wire we = |mem_wstrb;

@@ -1,0 +1,21 @@
+// Names for TPM 2.0 response codes, for humans reading logs and CLI output.
+#ifndef MCTPM_TPM_RC_H
+#define MCTPM_TPM_RC_H
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace mctpm {
+
+// "TPM_RC_SUCCESS", "TPM_RC_VALUE (parameter 1)", "TPM_RC_RETRY", ...;
+// codes without a name come back as "unknown response code 0x...".
+std::string rc_name(uint32_t rc);
+
+// The response code field of a TPM response (bytes 6..9); throws Error if the
+// response is shorter than its header.
+uint32_t response_code(const std::vector<uint8_t>& response);
+
+}  // namespace mctpm
+
+#endif
