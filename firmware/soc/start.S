@@ -18,7 +18,7 @@ _start:
     sw    zero, 0(a1)
     addi  a1, a1, 4
     j     3b
-    call  main
+4:  call  main
     /* main never returns; if it does, stop with an illegal instruction so
        the simulator reports a trap instead of running into garbage. */
     unimp

@@ -1,6 +1,7 @@
 // The mctpm SoC: PicoRV32 (rv32im), firmware ROM and RAM in block RAM, the
-// SHA-256 and SHA-1 engines, the entropy FIFO, system control and the SPI
-// TPM front end, on one simple bus. The same SoC goes on every board; board
+// SHA-256 and SHA-1 engines, the entropy FIFO, system control, the SPI
+// TPM front end and the SPI NOR flash controller (NV storage), on one simple
+// bus. The same SoC goes on every board; board
 // tops add clocks, pins and the noise source.
 //
 // Bus: PicoRV32's native memory interface. Each block sees the common
@@ -24,6 +25,12 @@ module mctpm_soc #(
   input  wire [31:0] entropy_word_i,
   input  wire        entropy_health_fail_i,
   output wire        entropy_ready_o,
+  // SPI NOR flash for NV storage (board: a flash chip; simulation: a
+  // file-backed model)
+  output wire        flash_sck_o,
+  output wire        flash_cs_no,
+  output wire        flash_mosi_o,
+  input  wire        flash_miso_i,
   // debug and simulation
   output wire        trap_o,
   output wire [31:0] fw_status_o,
@@ -98,6 +105,7 @@ module mctpm_soc #(
   localparam [31:0] Sha1Base    = `MCTPM_SHA1_BASE;
   localparam [31:0] EntropyBase = `MCTPM_ENTROPY_BASE;
   localparam [31:0] TpmifBase   = `MCTPM_TPMIF_BASE;
+  localparam [31:0] FlashBase   = `MCTPM_SPI_FLASH_BASE;
   wire is_rom    = mem_addr[31:28] == RomBase[31:28];
   wire is_ram    = mem_addr[31:28] == RamBase[31:28];
   wire is_periph = mem_addr[31:28] == PeriphBase[31:28];
@@ -107,12 +115,14 @@ module mctpm_soc #(
   wire sel_sha1    = is_periph && poff[15:12] == Sha1Base[15:12];
   wire sel_entropy = is_periph && poff[15:12] == EntropyBase[15:12];
   wire sel_tpmif   = is_periph && poff[15:14] == TpmifBase[15:14];
+  wire sel_flash   = is_periph && poff[15:12] == FlashBase[15:12];
   wire sel_none    = !(is_rom || is_ram || sel_sysctl || sel_sha256 || sel_sha1
-                       || sel_entropy || sel_tpmif);
+                       || sel_entropy || sel_tpmif || sel_flash);
   wire we = |mem_wstrb;
 
-  wire [31:0] rom_rdata, ram_rdata, sysctl_rdata, sha256_rdata, sha1_rdata, entropy_rdata, tpmif_rdata;
-  wire        rom_ack, ram_ack, sysctl_ack, sha256_ack, sha1_ack, entropy_ack, tpmif_ack;
+  wire [31:0] rom_rdata, ram_rdata, sysctl_rdata, sha256_rdata, sha1_rdata, entropy_rdata, tpmif_rdata,
+              flash_rdata;
+  wire        rom_ack, ram_ack, sysctl_ack, sha256_ack, sha1_ack, entropy_ack, tpmif_ack, flash_ack;
   reg         none_ack_q;
 
   // An access to an unmapped address completes (reads 0) so the CPU never
@@ -123,14 +133,15 @@ module mctpm_soc #(
   end
 
   assign mem_ready = rom_ack | ram_ack | sysctl_ack | sha256_ack | sha1_ack
-                   | entropy_ack | tpmif_ack | none_ack_q;
+                   | entropy_ack | tpmif_ack | flash_ack | none_ack_q;
   assign mem_rdata = rom_ack     ? rom_rdata     :
                      ram_ack     ? ram_rdata     :
                      sysctl_ack  ? sysctl_rdata  :
                      sha256_ack  ? sha256_rdata  :
                      sha1_ack    ? sha1_rdata    :
                      entropy_ack ? entropy_rdata :
-                     tpmif_ack   ? tpmif_rdata   : 32'd0;
+                     tpmif_ack   ? tpmif_rdata   :
+                     flash_ack   ? flash_rdata   : 32'd0;
 
   // ---- memories ----
   bram_rom #(.Words(RomWords), .InitFile(RomInitFile)) u_rom (
@@ -226,6 +237,22 @@ module mctpm_soc #(
     .spi_mosi_i (spi_mosi_i),
     .spi_miso_o (spi_miso_o),
     .pirq_no    (pirq_no)
+  );
+
+  spi_flash u_flash (
+    .clk_i        (clk_i),
+    .rst_ni       (rst_ni),
+    .req_i        (mem_valid & sel_flash),
+    .addr_i       (poff[11:0]),
+    .we_i         (we),
+    .wdata_i      (mem_wdata),
+    .wstrb_i      (mem_wstrb),
+    .rdata_o      (flash_rdata),
+    .ack_o        (flash_ack),
+    .flash_sck_o  (flash_sck_o),
+    .flash_cs_no  (flash_cs_no),
+    .flash_mosi_o (flash_mosi_o),
+    .flash_miso_i (flash_miso_i)
   );
 
   // The cycle counter is exported for the benchmark through sysctl; the

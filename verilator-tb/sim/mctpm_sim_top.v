@@ -1,5 +1,7 @@
 // Top of mctpm-sim: the SoC exactly as on a board, plus the simulation model
-// of the noise source. Pins are driven by the C++ harness (sim_main.cpp).
+// of the noise source. Pins are driven by the C++ harness (sim_main.cpp),
+// which also connects the flash pins to its file-backed flash model
+// (verilator-tb/common/spi_flash_model.h).
 module mctpm_sim_top (
   input  wire        clk_i,
   input  wire        rst_ni,
@@ -8,6 +10,10 @@ module mctpm_sim_top (
   input  wire        spi_mosi_i,
   output wire        spi_miso_o,
   output wire        pirq_no,
+  output wire        flash_sck_o,
+  output wire        flash_cs_no,
+  output wire        flash_mosi_o,
+  input  wire        flash_miso_i,
   output wire        trap_o,
   output wire [31:0] fw_status_o,
   output wire [31:0] fw_cmd_cycles_o,
@@ -40,6 +46,10 @@ module mctpm_sim_top (
     .entropy_word_i        (ent_word),
     .entropy_health_fail_i (ent_fail),
     .entropy_ready_o       (ent_ready),
+    .flash_sck_o           (flash_sck_o),
+    .flash_cs_no           (flash_cs_no),
+    .flash_mosi_o          (flash_mosi_o),
+    .flash_miso_i          (flash_miso_i),
     .trap_o                (trap_o),
     .fw_status_o           (fw_status_o),
     .fw_cmd_cycles_o       (fw_cmd_cycles_o),

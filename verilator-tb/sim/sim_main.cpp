@@ -16,6 +16,7 @@
 #include "Vmctpm_sim_top__Dpi.h"
 #include "dual_clock_sim.h"
 #include "sim_server.h"
+#include "spi_flash_model.h"
 #include "sim_socket.h"
 #include "soc_map.h"
 #include "verilated.h"
@@ -60,8 +61,13 @@ Reply error(const std::string& msg) { return Reply{MCTPM_SIM_STATUS_ERROR, std::
 
 class Chip {
  public:
-  Chip(VerilatedContext& ctx, uint32_t sys_hz, uint32_t spi_hz, const std::string& trace)
-      : top_(new Vmctpm_sim_top(&ctx)), sim_(*top_, sys_hz, spi_hz), sys_hz_(sys_hz), spi_hz_(spi_hz) {
+  Chip(VerilatedContext& ctx, uint32_t sys_hz, uint32_t spi_hz, const std::string& trace,
+       const std::string& flash_path, size_t flash_size)
+      : top_(new Vmctpm_sim_top(&ctx)),
+        sim_(*top_, sys_hz, spi_hz),
+        flash_(flash_path, flash_size),
+        sys_hz_(sys_hz),
+        spi_hz_(spi_hz) {
     if (!trace.empty()) {
       ctx.traceEverOn(true);
       fst_.reset(new VerilatedFstC);
@@ -139,6 +145,9 @@ class Chip {
  private:
   void on_eval(uint64_t time_ps) {
     if (fst_) fst_->dump(time_ps);
+    // The NV flash model sits on the SoC's flash pins like the board's chip.
+    flash_.eval(top_->flash_sck_o, top_->flash_cs_no, top_->flash_mosi_o, time_ps);
+    top_->flash_miso_i = flash_.miso();
     const uint64_t c = sim_.sys_cycles();
     if (top_->console_valid_o && c != last_console_cycle_) {
       last_console_cycle_ = c;
@@ -153,6 +162,7 @@ class Chip {
   std::unique_ptr<Vmctpm_sim_top> top_;
   DualClockSim<Vmctpm_sim_top> sim_;
   std::unique_ptr<VerilatedFstC> fst_;
+  SpiFlashModel flash_;
   uint32_t sys_hz_, spi_hz_;
   bool cs_low_ = false;
   bool trapped_ = false;
@@ -163,7 +173,8 @@ class Chip {
 
 int main(int argc, char** argv) {
   po::options_description desc("mctpm-sim: the mctpm chip, Verilated, reachable over a local socket");
-  std::string firmware, trace, port_file;
+  std::string firmware, trace, port_file, flash_path;
+  size_t flash_size;
   uint32_t sys_hz, spi_hz;
   uint16_t port;
   uint64_t seed = 0;
@@ -174,6 +185,9 @@ int main(int argc, char** argv) {
     ("firmware", po::value(&firmware)->default_value(MCTPM_DEFAULT_FIRMWARE_HEX), "firmware ROM image ($readmemh words)")
     ("sys-hz", po::value(&sys_hz)->default_value(MCTPM_SYS_CLOCK_HZ), "system clock of the simulated chip")
     ("spi-hz", po::value(&spi_hz)->default_value(MCTPM_SPI_CLOCK_HZ), "SPI clock the host drives")
+    ("flash", po::value(&flash_path)->default_value("mctpm-flash.bin"),
+     "file backing the NV flash model (a model of the board's SPI flash; created erased if missing)")
+    ("flash-size", po::value(&flash_size)->default_value(1u << 20), "flash model bytes; 0 = size of the existing file")
     ("trace", po::value(&trace), "dump an FST waveform to this file (slow: ~0.3 M cycles/s)")
     ("entropy-seed", po::value(&seed), "make the noise-source model reproducible from this seed");
   po::variables_map vm;
@@ -202,7 +216,7 @@ int main(int argc, char** argv) {
     const std::string plus = "+firmware=" + firmware;
     const char* vargs[] = {"mctpm-sim", plus.c_str()};
     ctx.commandArgs(2, vargs);
-    Chip chip(ctx, sys_hz, spi_hz, trace);
+    Chip chip(ctx, sys_hz, spi_hz, trace, flash_path, flash_size);
     mctpm_sim::SimServer server(port);
     const uint64_t boot = chip.boot();
     if (!port_file.empty()) std::ofstream(port_file) << server.port() << "\n";

@@ -1,0 +1,15 @@
+# Portable firmware sources (no SoC access): built for rv32 by
+# firmware/CMakeLists.txt and for the host by tests/firmware/CMakeLists.txt.
+# Include directory: firmware/ (plus the generated soc_map.h directory).
+set(MCTPM_FW_PORTABLE_SOURCES
+  ${CMAKE_CURRENT_LIST_DIR}/crypto/sha.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/tpm/marshal.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/tpm/dispatch.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/tpm/startup.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/tpm/testing.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/tpm/capability.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/tpm/random.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/tpm/pcr.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/tpm/clock.cpp
+)
+set(MCTPM_FW_PORTABLE_INCLUDE_DIR ${CMAKE_CURRENT_LIST_DIR})

@@ -1,0 +1,83 @@
+// What a command handler sees, the dispatch table's shape and the glue that
+// turns "unmarshal In, act, marshal Out" functions into a handler.
+#ifndef MCTPM_TPM_COMMAND_H
+#define MCTPM_TPM_COMMAND_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tpm/marshal.h"
+#include "tpm/tpm.h"
+
+namespace tpm {
+
+constexpr unsigned kMaxHandles = 1;  // the most any implemented command takes
+
+struct Command {
+  uint8_t locality;
+  TPM_HANDLE handles[kMaxHandles];
+  Reader params;
+};
+
+using Handler = TPM_RC (*)(Tpm&, Command&, Writer&);
+
+// What a command handle may be; checked before sessions are parsed.
+enum class HandleKind : uint8_t { None, Pcr, PcrOrNull };
+
+enum CommandFlags : uint8_t {
+  kNoSessions = 1u << 0,  // Part 3 gives the tag as TPM_ST_NO_SESSIONS
+  kNv = 1u << 1,          // TPMA_CC.nv
+};
+
+struct CommandEntry {
+  TPM_CC cc;
+  Handler handler;
+  uint8_t num_handles;
+  uint8_t num_auth;  // leading handles that need an authorization session
+  HandleKind handle_kind[kMaxHandles];
+  uint8_t flags;
+};
+
+// The dispatch table, sorted by command code (GetCapability lists it).
+const CommandEntry* command_table(size_t& count);
+uint32_t command_attributes(const CommandEntry& e);  // TPMA_CC
+
+struct Empty {};
+inline TPM_RC unmarshal_empty(Reader&, Empty&) { return TPM_RC_SUCCESS; }
+inline void marshal_empty(Writer&, const Empty&) {}
+
+// A handler reads as: unmarshal the whole input (trailing bytes are
+// TPM_RC_SIZE before anything changes), act, marshal the output.
+template <typename In, typename Out, TPM_RC (*Unmarshal)(Reader&, In&),
+          TPM_RC (*Action)(Tpm&, const Command&, const In&, Out&),
+          void (*Marshal)(Writer&, const Out&)>
+TPM_RC run_command(Tpm& tpm, Command& cmd, Writer& w) {
+  In in;
+  Out out;
+  TPM_RC rc = Unmarshal(cmd.params, in);
+  if (rc != TPM_RC_SUCCESS) return rc;
+  if (cmd.params.remaining() != 0) return TPM_RC_SIZE;
+  rc = Action(tpm, cmd, in, out);
+  if (rc != TPM_RC_SUCCESS) return rc;
+  Marshal(w, out);
+  return TPM_RC_SUCCESS;
+}
+
+// Handlers, one file per command family.
+TPM_RC cmd_startup(Tpm&, Command&, Writer&);
+TPM_RC cmd_shutdown(Tpm&, Command&, Writer&);
+TPM_RC cmd_self_test(Tpm&, Command&, Writer&);
+TPM_RC cmd_incremental_self_test(Tpm&, Command&, Writer&);
+TPM_RC cmd_get_test_result(Tpm&, Command&, Writer&);
+TPM_RC cmd_get_capability(Tpm&, Command&, Writer&);
+TPM_RC cmd_get_random(Tpm&, Command&, Writer&);
+TPM_RC cmd_stir_random(Tpm&, Command&, Writer&);
+TPM_RC cmd_pcr_extend(Tpm&, Command&, Writer&);
+TPM_RC cmd_pcr_event(Tpm&, Command&, Writer&);
+TPM_RC cmd_pcr_read(Tpm&, Command&, Writer&);
+TPM_RC cmd_pcr_reset(Tpm&, Command&, Writer&);
+TPM_RC cmd_read_clock(Tpm&, Command&, Writer&);
+
+}  // namespace tpm
+
+#endif

@@ -1,0 +1,68 @@
+// The whole state of one TPM context in one object, and the engine's entry
+// point. No other mutable state exists in the engine, so a context can be
+// sealed, swapped out and restored as this object.
+#ifndef MCTPM_TPM_TPM_H
+#define MCTPM_TPM_TPM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tpm/tpm_types.h"
+
+namespace tpm {
+
+constexpr unsigned kSha1Size = 20;
+constexpr unsigned kSha256Size = 32;
+constexpr unsigned kStateSavedPcrs = 16;  // PCR 0-15 are saved by Shutdown(STATE)
+
+// How the TPM was last shut down (TPM_SU_CLEAR / TPM_SU_STATE or none).
+constexpr uint16_t kOrderlyNone = 0xFFFF;
+
+struct PcrBanks {
+  uint8_t sha1[kPcrCount][kSha1Size];
+  uint8_t sha256[kPcrCount][kSha256Size];
+};
+
+// What survives a power cycle (would live in NV).
+struct NvState {
+  uint16_t orderly;  // shutdown type recorded by the last Shutdown, or kOrderlyNone
+  bool ever_started;
+  uint32_t reset_count;
+  uint32_t restart_count;
+  uint64_t clock_ms;  // Clock at the last power-on
+  // Written by Shutdown(STATE), read by Startup(STATE).
+  uint32_t saved_pcr_update_counter;
+  uint8_t saved_sha1[kStateSavedPcrs][kSha1Size];
+  uint8_t saved_sha256[kStateSavedPcrs][kSha256Size];
+};
+
+struct Tpm {
+  NvState nv;
+  bool started;
+  bool self_tested;
+  bool self_test_failed;
+  bool startup_orderly;  // the last Startup followed an orderly Shutdown
+  uint32_t pcr_update_counter;
+  uint64_t power_on_cycles;  // hal::cycles() at power-on: Time = 0
+  uint8_t stir[32];          // StirRandom input, mixed into GetRandom
+  PcrBanks pcrs;
+};
+
+struct CommandIn {
+  const uint8_t* data;
+  size_t len;
+  uint8_t locality;
+  bool overflow;  // the front end dropped bytes: the command is refused
+};
+
+// Factory state, then power-on: the TPM needs TPM2_Startup.
+void init(Tpm& tpm);
+// A power cycle (_TPM_Init): keeps NvState, loses everything else.
+void restart(Tpm& tpm);
+// Runs one command. Always writes a well-formed response (>= 10 bytes,
+// size field = return value) if rsp_cap >= 10; returns 0 only if rsp_cap < 10.
+size_t execute(Tpm& tpm, const CommandIn& in, uint8_t* rsp, size_t rsp_cap);
+
+}  // namespace tpm
+
+#endif
