@@ -149,7 +149,8 @@ class Chip {
     flash_.eval(top_->flash_sck_o, top_->flash_cs_no, top_->flash_mosi_o, time_ps);
     top_->flash_miso_i = flash_.miso();
     const uint64_t c = sim_.sys_cycles();
-    if (top_->console_valid_o && c != last_console_cycle_) {
+    // Sample after a falling clock edge, once per cycle: the strobe is stable then.
+    if (top_->console_valid_o && !top_->clk_i && c != last_console_cycle_) {
       last_console_cycle_ = c;
       fputc(top_->console_data_o, stderr);
     }
