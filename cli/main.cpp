@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "mctpm/error.h"
+#include "mctpm/transport.h"
 #include "subcommands.h"
 
 namespace po = boost::program_options;
@@ -35,7 +36,7 @@ int run(int argc, char** argv) {
   po::options_description global("Options");
   global.add_options()
       ("help,h", "show this help")
-      ("device", po::value<std::string>(&g.device)->default_value("sim"), "device URI: sim[:HOST[:PORT]]")
+      ("device", po::value<std::string>(&g.device)->default_value("sim"), (std::string("device URI: ") + mctpm::kDeviceUriHelp).c_str())
       ("poll-us", po::value<unsigned>(&g.poll_us)->default_value(10),
        "device time between status polls, in microseconds")
       ("verbose,v", "say more");

@@ -27,7 +27,7 @@ int run(int argc, char** argv) {
   po::options_description opts("mctpmd: serve the mctpm chip to tpm2-tss clients (mssim and swtpm TCTIs)\n\nOptions");
   opts.add_options()
       ("help,h", "show this help")
-      ("device", po::value<std::string>(&device)->required(), "device URI, e.g. sim:127.0.0.1:2331")
+      ("device", po::value<std::string>(&device)->required(), (std::string("device URI: ") + mctpm::kDeviceUriHelp).c_str())
       ("mssim-port", po::value<unsigned>(&mssim_port)->default_value(2321),
        "mssim TPM port N (platform port N+1); 0 disables")
       ("swtpm-port", po::value<unsigned>(&swtpm_port)->default_value(2341),

@@ -3,7 +3,9 @@
 #include <string>
 
 #include "mctpm/error.h"
+#include "mctpm/ftdi_transport.h"
 #include "mctpm/sim_transport.h"
+#include "mctpm/spidev_transport.h"
 #include "mctpm/transport.h"
 #include "sim_socket.h"
 
@@ -42,9 +44,9 @@ std::unique_ptr<Transport> open_transport(const std::string& uri) {
   const std::string scheme = uri.substr(0, colon);
   const std::string rest = colon == std::string::npos ? "" : uri.substr(colon + 1);
   if (scheme == "sim") return open_sim(uri, rest);
-  if (scheme == "ftdi" || scheme == "spidev")
-    throw Error(Error::Kind::Usage, "transport '" + scheme + "' is not implemented yet (device URI '" + uri + "')");
-  throw Error(Error::Kind::Usage, "unknown device URI '" + uri + "': expected sim[:HOST[:PORT]]");
+  if (scheme == "ftdi") return FtdiTransport::open(uri);
+  if (scheme == "spidev") return SpidevTransport::open(uri);
+  throw Error(Error::Kind::Usage, "unknown device URI '" + uri + "': expected " + std::string(kDeviceUriHelp));
 }
 
 }  // namespace mctpm

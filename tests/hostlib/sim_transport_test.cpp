@@ -211,8 +211,9 @@ TEST(SimTransport, ServerClosingIsAnIoError) {
 }
 
 TEST(OpenTransport, RejectsUnknownSchemesAndBadPortsWithUsageErrors) {
-  for (const char* uri : {"bogus:1", "ftdi:0", "spidev:/dev/spidev0.0", "sim:127.0.0.1:notaport", "sim:127.0.0.1:70000",
-                          ""}) {
+  // ftdi: and spidev: URIs are parsed before any device is touched.
+  for (const char* uri : {"bogus:1", "ftdi:0", "ftdi:freq=0", "spidev:", "spidev:/dev/spidev0.0,mode=1",
+                          "sim:127.0.0.1:notaport", "sim:127.0.0.1:70000", ""}) {
     try {
       mctpm::open_transport(uri);
       ADD_FAILURE() << uri << " accepted";

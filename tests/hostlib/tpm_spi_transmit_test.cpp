@@ -2,6 +2,7 @@
 // commandReady, burst counts, Expect, tpmGo, dataAvail, wait states.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -173,7 +174,8 @@ Bytes command(size_t size) {
 
 Bytes expected_response(const Bytes& cmd) {
   Bytes r = {0x80, 0x01, 0, 0, 0, uint8_t(10 + cmd.size()), 0, 0, 0, 0};
-  r.insert(r.end(), cmd.rbegin(), cmd.rend());
+  r.resize(10 + cmd.size());
+  std::reverse_copy(cmd.begin(), cmd.end(), r.begin() + 10);
   return r;
 }
 

@@ -25,8 +25,14 @@ class Transport {
 };
 
 // "sim", "sim:HOST", "sim:HOST:PORT" (default 127.0.0.1 and the simulator's
-// default port). Other schemes throw Error with kind Usage.
+// default port); "ftdi:..." (ftdi_transport.h) and "spidev:PATH..."
+// (spidev_transport.h) for boards. Other schemes throw Error with kind Usage.
 std::unique_ptr<Transport> open_transport(const std::string& uri);
+
+// One line for --help texts.
+constexpr const char* kDeviceUriHelp =
+    "sim[:HOST[:PORT]] | ftdi:[VID:PID][,interface=A|B|C|D][,serial=S][,freq=HZ][,cs=ADBUS3..7] | "
+    "spidev:/dev/spidevB.C[,freq=HZ]";
 
 }  // namespace mctpm
 
