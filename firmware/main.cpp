@@ -4,6 +4,7 @@
 #include "soc/console.h"
 #include "soc/mmio.h"
 #include "soc/tpm_interface.h"
+#include "tpm/nv_state.h"
 #include "tpm/tpm.h"
 #include "soc_map.h"
 
@@ -16,6 +17,22 @@ uint8_t g_rsp[MCTPM_TPMIF_BUF_SIZE] __attribute__((aligned(4)));
 
 int main() {
   tpm::init(g_tpm);
+  // The state the last power cycle left in the flash; the log says only
+  // which case it was.
+  switch (tpm::nv_state::load(g_tpm)) {
+    case tpm::nv_state::LoadResult::Loaded:
+      soc::console_write("nv: state loaded\n");
+      break;
+    case tpm::nv_state::LoadResult::Erased:
+      soc::console_write("nv: flash erased, first boot\n");
+      break;
+    case tpm::nv_state::LoadResult::NoValid:
+      soc::console_write("nv: no valid state record, starting fresh\n");
+      break;
+    case tpm::nv_state::LoadResult::Unavailable:
+      soc::console_write("nv: flash unavailable, commands that save answer NV_UNAVAILABLE\n");
+      break;
+  }
   soc::tpm_set_selftest_done(true);
   soc::console_write("mctpm firmware up\n");
   for (;;) {

@@ -1,6 +1,7 @@
 # Portable firmware sources (no SoC access): built for rv32 by
 # firmware/CMakeLists.txt and for the host by tests/firmware/CMakeLists.txt.
 # Include directory: firmware/ (plus the generated soc_map.h directory).
+# They call the HAL (firmware/hal/*.h), which each build supplies.
 set(MCTPM_FW_PORTABLE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/crypto/sha.cpp
   ${CMAKE_CURRENT_LIST_DIR}/tpm/marshal.cpp
@@ -11,5 +12,6 @@ set(MCTPM_FW_PORTABLE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/tpm/random.cpp
   ${CMAKE_CURRENT_LIST_DIR}/tpm/pcr.cpp
   ${CMAKE_CURRENT_LIST_DIR}/tpm/clock.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/tpm/nv_state.cpp
 )
 set(MCTPM_FW_PORTABLE_INCLUDE_DIR ${CMAKE_CURRENT_LIST_DIR})

@@ -18,12 +18,11 @@ struct TimeInfo {
 };
 
 TPM_RC read_clock_action(Tpm& tpm, const Command&, const Empty&, TimeInfo& out) {
-  const uint64_t now = hal::cycles();
-  out.time = now > tpm.power_on_cycles ? (now - tpm.power_on_cycles) / kCyclesPerMs : 0;
+  out.time = time_ms(tpm);
   out.clock = tpm.nv.clock_ms + out.time;
   out.reset_count = tpm.nv.reset_count;
   out.restart_count = tpm.nv.restart_count;
-  out.safe = 1;  // Clock is never set back: no ClockSet yet
+  out.safe = tpm.clock_safe ? 1 : 0;
   return TPM_RC_SUCCESS;
 }
 
@@ -36,6 +35,13 @@ void marshal_time_info(Writer& w, const TimeInfo& out) {
 }
 
 }  // namespace
+
+uint64_t time_ms(const Tpm& tpm) {
+  const uint64_t now = hal::cycles();
+  return now > tpm.power_on_cycles ? (now - tpm.power_on_cycles) / kCyclesPerMs : 0;
+}
+
+uint64_t clock_ms(const Tpm& tpm) { return tpm.nv.clock_ms + time_ms(tpm); }
 
 TPM_RC cmd_read_clock(Tpm& tpm, Command& cmd, Writer& w) {
   return run_command<Empty, TimeInfo, unmarshal_empty, read_clock_action, marshal_time_info>(

@@ -63,6 +63,10 @@ TPM_RC run_command(Tpm& tpm, Command& cmd, Writer& w) {
   return TPM_RC_SUCCESS;
 }
 
+// Time (since power-on) and Clock (since manufacture) now, in ms (clock.cpp).
+uint64_t time_ms(const Tpm& tpm);
+uint64_t clock_ms(const Tpm& tpm);
+
 // Handlers, one file per command family.
 TPM_RC cmd_startup(Tpm&, Command&, Writer&);
 TPM_RC cmd_shutdown(Tpm&, Command&, Writer&);

@@ -4,6 +4,7 @@
 
 #include "hal/clock.h"
 #include "tpm/command.h"
+#include "tpm/nv_state.h"
 #include "tpm/pcr.h"
 #include "tpm/tpm.h"
 
@@ -195,16 +196,16 @@ void init(Tpm& tpm) {
 
 void restart(Tpm& tpm) {
   const NvState nv = tpm.nv;
-  const uint64_t now = hal::cycles();
   // Clock keeps counting across power cycles (Part 1: Clock is NV-backed).
-  uint64_t clock_ms = nv.clock_ms;
-  if (now > tpm.power_on_cycles) {
-    clock_ms += (now - tpm.power_on_cycles) / (MCTPM_SYS_CLOCK_HZ / 1000u);
-  }
+  const uint64_t clock = clock_ms(tpm);
   memset(&tpm, 0, sizeof(tpm));
   tpm.nv = nv;
-  tpm.nv.clock_ms = clock_ms;
-  tpm.power_on_cycles = now;
+  tpm.nv.clock_ms = clock;
+  tpm.power_on_cycles = hal::cycles();
+  // Carried over in RAM, Clock is exact; nv_state::load decides for a boot
+  // from the flash.
+  tpm.clock_safe = true;
+  tpm.clock_saved_ms = clock;
   pcr_init_all(tpm);
 }
 
@@ -216,6 +217,7 @@ size_t execute(Tpm& tpm, const CommandIn& in, uint8_t* rsp, size_t rsp_cap) {
   w.u32(0);
   TPM_ST rsp_tag = TPM_ST_NO_SESSIONS;
   TPM_RC rc = process(tpm, in, w, rsp_tag);
+  nv_state::save_clock_if_due(tpm);
   // A response that does not fit is replaced by an error; nothing was cut.
   if (rc == TPM_RC_SUCCESS && w.overflow()) rc = TPM_RC_MEMORY;
   if (rc != TPM_RC_SUCCESS) {

@@ -1,7 +1,9 @@
-// TPM2_Startup and TPM2_Shutdown (Part 3, chapter 9).
+// TPM2_Startup and TPM2_Shutdown (Part 3, chapter 9); both save Tpm::nv to
+// the flash (tpm/nv_state.h) before they answer.
 #include <string.h>
 
 #include "tpm/command.h"
+#include "tpm/nv_state.h"
 #include "tpm/pcr.h"
 
 namespace tpm {
@@ -19,44 +21,55 @@ TPM_RC unmarshal_su(Reader& r, StartupIn& in) {
   return rc_param(rc, 1);
 }
 
+// The new NvState is saved before anything changes in RAM: a Startup whose
+// counter increment is not in the flash must not succeed (the counters must
+// never repeat), and a failed save leaves the TPM as it was.
 TPM_RC startup_action(Tpm& tpm, const Command&, const StartupIn& in, Empty&) {
   if (tpm.started) return TPM_RC_INITIALIZE;
-  NvState& nv = tpm.nv;
-  if (in.type == TPM_SU_STATE) {
-    // TPM Resume: only after Shutdown(STATE).
-    if (nv.orderly != TPM_SU_STATE) return rc_param(TPM_RC_VALUE, 1);
-    memcpy(tpm.pcrs.sha1, nv.saved_sha1, sizeof(nv.saved_sha1));
-    memcpy(tpm.pcrs.sha256, nv.saved_sha256, sizeof(nv.saved_sha256));
-    tpm.pcr_update_counter = nv.saved_pcr_update_counter;
-    ++nv.restart_count;
-  } else if (nv.orderly == TPM_SU_STATE) {
-    // TPM Restart: PCRs start over (restart() set them), counters go on.
-    tpm.pcr_update_counter = 0;
-    ++nv.restart_count;
+  NvState next = tpm.nv;
+  const bool resume = in.type == TPM_SU_STATE;
+  // TPM Resume: only after Shutdown(STATE).
+  if (resume && next.orderly != TPM_SU_STATE) return rc_param(TPM_RC_VALUE, 1);
+  if (next.orderly == TPM_SU_STATE) {
+    // TPM Resume or TPM Restart: counters go on.
+    ++next.restart_count;
   } else {
     // TPM Reset.
-    tpm.pcr_update_counter = 0;
-    if (nv.ever_started) ++nv.reset_count;
-    nv.restart_count = 0;
+    if (next.ever_started) ++next.reset_count;
+    next.restart_count = 0;
   }
-  tpm.startup_orderly = nv.orderly != kOrderlyNone;
-  // Until the next Shutdown a power loss is not orderly.
-  nv.orderly = kOrderlyNone;
-  nv.ever_started = true;
+  // Until the next Shutdown a power loss is not orderly: in the flash too,
+  // or a power loss now would let a later Startup(STATE) resume this state.
+  next.orderly = kOrderlyNone;
+  next.ever_started = true;
+  if (!nv_state::save(tpm, next)) return TPM_RC_NV_UNAVAILABLE;
+
+  if (resume) {
+    memcpy(tpm.pcrs.sha1, tpm.nv.saved_sha1, sizeof(tpm.nv.saved_sha1));
+    memcpy(tpm.pcrs.sha256, tpm.nv.saved_sha256, sizeof(tpm.nv.saved_sha256));
+    tpm.pcr_update_counter = tpm.nv.saved_pcr_update_counter;
+  } else {
+    // PCRs start over (restart() set them).
+    tpm.pcr_update_counter = 0;
+  }
+  tpm.startup_orderly = tpm.nv.orderly != kOrderlyNone;
+  tpm.nv = next;
   tpm.started = true;
   return TPM_RC_SUCCESS;
 }
 
 TPM_RC shutdown_action(Tpm& tpm, const Command&, const StartupIn& in, Empty&) {
-  NvState& nv = tpm.nv;
+  NvState next = tpm.nv;
   if (in.type == TPM_SU_STATE) {
-    static_assert(sizeof(nv.saved_sha1) <= sizeof(tpm.pcrs.sha1), "saved PCRs are a prefix");
-    static_assert(sizeof(nv.saved_sha256) <= sizeof(tpm.pcrs.sha256), "saved PCRs are a prefix");
-    memcpy(nv.saved_sha1, tpm.pcrs.sha1, sizeof(nv.saved_sha1));
-    memcpy(nv.saved_sha256, tpm.pcrs.sha256, sizeof(nv.saved_sha256));
-    nv.saved_pcr_update_counter = tpm.pcr_update_counter;
+    static_assert(sizeof(next.saved_sha1) <= sizeof(tpm.pcrs.sha1), "saved PCRs are a prefix");
+    static_assert(sizeof(next.saved_sha256) <= sizeof(tpm.pcrs.sha256), "saved PCRs are a prefix");
+    memcpy(next.saved_sha1, tpm.pcrs.sha1, sizeof(next.saved_sha1));
+    memcpy(next.saved_sha256, tpm.pcrs.sha256, sizeof(next.saved_sha256));
+    next.saved_pcr_update_counter = tpm.pcr_update_counter;
   }
-  nv.orderly = in.type;
+  next.orderly = in.type;
+  if (!nv_state::save(tpm, next)) return TPM_RC_NV_UNAVAILABLE;
+  tpm.nv = next;
   return TPM_RC_SUCCESS;
 }
 

@@ -23,13 +23,13 @@ struct PcrBanks {
   uint8_t sha256[kPcrCount][kSha256Size];
 };
 
-// What survives a power cycle (would live in NV).
+// What survives a power cycle: saved to the flash by tpm/nv_state.h.
 struct NvState {
   uint16_t orderly;  // shutdown type recorded by the last Shutdown, or kOrderlyNone
   bool ever_started;
   uint32_t reset_count;
   uint32_t restart_count;
-  uint64_t clock_ms;  // Clock at the last power-on
+  uint64_t clock_ms;  // Clock at power-on (the flash record holds Clock at its save)
   // Written by Shutdown(STATE), read by Startup(STATE).
   uint32_t saved_pcr_update_counter;
   uint8_t saved_sha1[kStateSavedPcrs][kSha1Size];
@@ -44,6 +44,9 @@ struct Tpm {
   bool startup_orderly;  // the last Startup followed an orderly Shutdown
   uint32_t pcr_update_counter;
   uint64_t power_on_cycles;  // hal::cycles() at power-on: Time = 0
+  bool clock_safe;           // Clock cannot have gone back (TPMS_CLOCK_INFO.safe)
+  bool nv_failed;            // the flash could not be read at power-on: never save over it
+  uint64_t clock_saved_ms;   // Clock at the last save (attempt); the periodic save counts from it
   uint8_t stir[32];          // StirRandom input, mixed into GetRandom
   PcrBanks pcrs;
 };
@@ -57,7 +60,8 @@ struct CommandIn {
 
 // Factory state, then power-on: the TPM needs TPM2_Startup.
 void init(Tpm& tpm);
-// A power cycle (_TPM_Init): keeps NvState, loses everything else.
+// A power cycle (_TPM_Init) in RAM: keeps NvState, loses everything else.
+// A real boot is init() then nv_state::load() (tpm/nv_state.h).
 void restart(Tpm& tpm);
 // Runs one command. Always writes a well-formed response (>= 10 bytes,
 // size field = return value) if rsp_cap >= 10; returns 0 only if rsp_cap < 10.

@@ -55,6 +55,7 @@ constexpr TPM_RC TPM_RC_BAD_AUTH = RC_FMT1 + 0x022;
 constexpr TPM_RC RC_WARN = 0x900;
 constexpr TPM_RC TPM_RC_MEMORY = RC_WARN + 0x004;
 constexpr TPM_RC TPM_RC_LOCALITY = RC_WARN + 0x007;
+constexpr TPM_RC TPM_RC_NV_UNAVAILABLE = RC_WARN + 0x023;
 constexpr TPM_RC TPM_RC_REFERENCE_S0 = RC_WARN + 0x018;
 // Format-1 qualifiers: which handle, session or parameter the error is about.
 constexpr TPM_RC TPM_RC_H = 0x000;

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/random.h>
+#include <unistd.h>
+#include <signal.h>
 
 #include <boost/program_options.hpp>
 #include <fstream>
@@ -25,6 +27,15 @@
 namespace po = boost::program_options;
 
 namespace {
+// The temporary flash file to remove when a signal ends the simulator (the
+// flash model syncs every program and erase, so stopping is always safe).
+char g_temp_flash[64] = {0};
+
+void on_stop_signal(int) {
+  if (g_temp_flash[0]) unlink(g_temp_flash);
+  _exit(0);
+}
+
 // State of the noise-source model: the host's RNG, or a seeded generator
 // when a reproducible run is asked for (--entropy-seed).
 bool g_entropy_seeded = false;
@@ -186,8 +197,9 @@ int main(int argc, char** argv) {
     ("firmware", po::value(&firmware)->default_value(MCTPM_DEFAULT_FIRMWARE_HEX), "firmware ROM image ($readmemh words)")
     ("sys-hz", po::value(&sys_hz)->default_value(MCTPM_SYS_CLOCK_HZ), "system clock of the simulated chip")
     ("spi-hz", po::value(&spi_hz)->default_value(MCTPM_SPI_CLOCK_HZ), "SPI clock the host drives")
-    ("flash", po::value(&flash_path)->default_value("mctpm-flash.bin"),
-     "file backing the NV flash model (a model of the board's SPI flash; created erased if missing)")
+    ("flash", po::value(&flash_path),
+     "file backing the NV flash model (a model of the board's SPI flash; created erased if missing). "
+     "Without it the model uses a temporary file and nothing survives mctpm-sim")
     ("flash-size", po::value(&flash_size)->default_value(1u << 20), "flash model bytes; 0 = size of the existing file")
     ("trace", po::value(&trace), "dump an FST waveform to this file (slow: ~0.3 M cycles/s)")
     ("entropy-seed", po::value(&seed), "make the noise-source model reproducible from this seed");
@@ -211,6 +223,29 @@ int main(int argc, char** argv) {
     std::cerr << "mctpm-sim: cannot read firmware image " << firmware << "\n";
     return 2;
   }
+
+  // Without --flash, NV lives in a temporary file removed at exit.
+  std::string temp_flash;
+  if (flash_path.empty()) {
+    char tmpl[] = "/tmp/mctpm-sim-flash-XXXXXX";
+    const int fd = mkstemp(tmpl);
+    if (fd < 0) {
+      std::cerr << "mctpm-sim: cannot create a temporary flash file\n";
+      return 1;
+    }
+    close(fd);
+    unlink(tmpl);  // the model creates it erased
+    temp_flash = flash_path = tmpl;
+    snprintf(g_temp_flash, sizeof g_temp_flash, "%s", tmpl);
+  }
+  signal(SIGTERM, on_stop_signal);
+  signal(SIGINT, on_stop_signal);
+  struct RemoveAtExit {
+    std::string path;
+    ~RemoveAtExit() {
+      if (!path.empty()) unlink(path.c_str());
+    }
+  } remove_temp{temp_flash};
 
   try {
     VerilatedContext ctx;
