@@ -27,7 +27,8 @@ export TPM2TOOLS_TCTI="mssim:host=127.0.0.1,port=$port"
 run() { echo; echo "\$ $*"; "$@"; }
 run tpm2_startup -c
 run tpm2_selftest --fulltest
-run tpm2_getcap properties-fixed | head -20
+echo; echo "\$ tpm2_getcap properties-fixed   (first lines)"
+tpm2_getcap properties-fixed > "$work/fixed.txt"; head -n 16 "$work/fixed.txt"
 run tpm2_getrandom --hex 16; echo
 run tpm2_pcrextend "16:sha256=$(printf 'hello mctpm' | sha256sum | cut -d' ' -f1)"
 run tpm2_pcrread sha1:16+sha256:16

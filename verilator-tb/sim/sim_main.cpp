@@ -9,6 +9,7 @@
 #include <signal.h>
 
 #include <boost/program_options.hpp>
+#include <chrono>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -17,6 +18,7 @@
 #include "Vmctpm_sim_top.h"
 #include "Vmctpm_sim_top__Dpi.h"
 #include "dual_clock_sim.h"
+#include "pc_profiler.h"
 #include "sim_server.h"
 #include "spi_flash_model.h"
 #include "sim_socket.h"
@@ -94,6 +96,11 @@ class Chip {
 
   // Reset, then run until the firmware waits for its first command.
   uint64_t boot() {
+    booting_ = true;
+    struct Booted {
+      bool& b;
+      ~Booted() { b = false; }
+    } booted{booting_};
     cs_low_ = false;
     sim_.reset(16);
     const uint64_t start = sim_.sys_cycles();
@@ -153,6 +160,13 @@ class Chip {
 
   bool trapped() const { return trapped_; }
 
+  void enable_profile(const std::string& path, uint32_t every) {
+    profiler_.reset(new PcProfiler(path, MCTPM_ROM_BASE, MCTPM_ROM_SIZE, every));
+  }
+  void write_profile() {
+    if (profiler_ && !profiler_->write()) fprintf(stderr, "mctpm-sim: cannot write the profile\n");
+  }
+
  private:
   void on_eval(uint64_t time_ps) {
     if (fst_) fst_->dump(time_ps);
@@ -161,9 +175,14 @@ class Chip {
     top_->flash_miso_i = flash_.miso();
     const uint64_t c = sim_.sys_cycles();
     // Sample after a falling clock edge, once per cycle: the strobe is stable then.
-    if (top_->console_valid_o && !top_->clk_i && c != last_console_cycle_) {
-      last_console_cycle_ = c;
-      fputc(top_->console_data_o, stderr);
+    if (!top_->clk_i && c != last_sample_cycle_) {
+      last_sample_cycle_ = c;
+      if (top_->console_valid_o) fputc(top_->console_data_o, stderr);
+      // Boot and the idle loop waiting for a command are not profiled.
+      if (profiler_) {
+        profiler_->cycle(top_->dbg_fetch_valid_o, top_->dbg_fetch_addr_o,
+                         !booting_ && (top_->fw_status_o & 2u) == 0);
+      }
     }
     if (top_->trap_o && !trapped_) {
       trapped_ = true;
@@ -178,7 +197,9 @@ class Chip {
   uint32_t sys_hz_, spi_hz_;
   bool cs_low_ = false;
   bool trapped_ = false;
-  uint64_t last_console_cycle_ = ~0ull;
+  bool booting_ = false;
+  uint64_t last_sample_cycle_ = ~0ull;
+  std::unique_ptr<PcProfiler> profiler_;
 };
 
 }  // namespace
@@ -190,6 +211,8 @@ int main(int argc, char** argv) {
   uint32_t sys_hz, spi_hz;
   uint16_t port;
   uint64_t seed = 0;
+  std::string profile;
+  uint32_t profile_every;
   desc.add_options()
     ("help,h", "show this help")
     ("port", po::value(&port)->default_value(MCTPM_SIM_DEFAULT_PORT), "TCP port on 127.0.0.1 (0: any free port)")
@@ -202,7 +225,11 @@ int main(int argc, char** argv) {
      "Without it the model uses a temporary file and nothing survives mctpm-sim")
     ("flash-size", po::value(&flash_size)->default_value(1u << 20), "flash model bytes; 0 = size of the existing file")
     ("trace", po::value(&trace), "dump an FST waveform to this file (slow: ~0.3 M cycles/s)")
-    ("entropy-seed", po::value(&seed), "make the noise-source model reproducible from this seed");
+    ("entropy-seed", po::value(&seed), "make the noise-source model reproducible from this seed")
+    ("profile", po::value(&profile),
+     "write a PC histogram (cycles per instruction address while the firmware runs commands) to this "
+     "file each time a client disconnects; scripts/profile_report.py names the functions")
+    ("profile-every", po::value(&profile_every)->default_value(1), "sample one cycle in N for --profile");
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, desc), vm);
@@ -253,12 +280,22 @@ int main(int argc, char** argv) {
     const char* vargs[] = {"mctpm-sim", plus.c_str()};
     ctx.commandArgs(2, vargs);
     Chip chip(ctx, sys_hz, spi_hz, trace, flash_path, flash_size);
+    if (!profile.empty()) chip.enable_profile(profile, profile_every);
     mctpm_sim::SimServer server(port);
+    const auto t0 = std::chrono::steady_clock::now();
     const uint64_t boot = chip.boot();
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (!port_file.empty()) std::ofstream(port_file) << server.port() << "\n";
-    fprintf(stderr, "mctpm-sim: firmware booted in %llu cycles; sys %u Hz, SPI %u Hz; listening on 127.0.0.1:%u\n",
-            (unsigned long long)boot, sys_hz, spi_hz, server.port());
-    server.serve([&](const Request& rq) { return chip.handle(rq); }, [&] { chip.release(); });
+    fprintf(stderr,
+            "mctpm-sim: firmware booted in %llu cycles (simulated at %.1f M cycles/s); sys %u Hz, SPI %u Hz; "
+            "listening on 127.0.0.1:%u\n",
+            (unsigned long long)boot, boot / secs / 1e6, sys_hz, spi_hz, server.port());
+    server.serve([&](const Request& rq) { return chip.handle(rq); },
+                 [&] {
+                   chip.release();
+                   chip.write_profile();
+                 });
+    chip.write_profile();
   } catch (const std::exception& e) {
     std::cerr << "mctpm-sim: " << e.what() << "\n";
     return 1;
