@@ -76,10 +76,11 @@ module sha1_core (
 
   // H + working variables, word by word (the final addition)
   reg [159:0] h_sum;
-  integer i;
+  integer i;  // clocked block
+  integer k;  // combinational block (its own: one variable, one driver)
   always @(*) begin
-    for (i = 0; i < 5; i = i + 1) begin
-      h_sum[32*i +: 32] = h_q[32*i +: 32] + v_q[32*i +: 32];
+    for (k = 0; k < 5; k = k + 1) begin
+      h_sum[32*k +: 32] = h_q[32*k +: 32] + v_q[32*k +: 32];
     end
   end
 

@@ -114,10 +114,11 @@ module sha256_core (
 
   // H + working variables, word by word (the final addition)
   reg [255:0] h_sum;
-  integer i;
+  integer i;  // clocked block
+  integer k;  // combinational block (its own: one variable, one driver)
   always @(*) begin
-    for (i = 0; i < 8; i = i + 1) begin
-      h_sum[32*i +: 32] = h_q[32*i +: 32] + v_q[32*i +: 32];
+    for (k = 0; k < 8; k = k + 1) begin
+      h_sum[32*k +: 32] = h_q[32*k +: 32] + v_q[32*k +: 32];
     end
   end
 
