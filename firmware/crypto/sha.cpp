@@ -12,6 +12,13 @@ const uint32_t kSha256Iv[8] = {0x6a09e667u, 0xbb67ae85u, 0x3c6ef372u, 0xa54ff53a
 const uint32_t kSha1Iv[5] = {0x67452301u, 0xefcdab89u, 0x98badcfeu, 0x10325476u,
                              0xc3d2e1f0u};
 
+inline void store_be32(uint8_t* p, uint32_t v) {
+  p[0] = static_cast<uint8_t>(v >> 24);
+  p[1] = static_cast<uint8_t>(v >> 16);
+  p[2] = static_cast<uint8_t>(v >> 8);
+  p[3] = static_cast<uint8_t>(v);
+}
+
 void compress(ShaCtx& ctx, const uint8_t* block) {
   if (ctx.alg == HashAlg::Sha1) {
     hal::sha1_compress(ctx.state, block);
@@ -68,18 +75,12 @@ void sha_final(ShaCtx& ctx, uint8_t* out) {
     n = 0;
   }
   memset(ctx.buf + n, 0, kShaBlockSize - 8 - n);
-  for (int i = 0; i < 8; ++i) {
-    ctx.buf[kShaBlockSize - 1 - i] = static_cast<uint8_t>(bits >> (8 * i));
-  }
+  // The length as two 32-bit halves: no 64-bit shifts on rv32.
+  store_be32(ctx.buf + kShaBlockSize - 8, static_cast<uint32_t>(bits >> 32));
+  store_be32(ctx.buf + kShaBlockSize - 4, static_cast<uint32_t>(bits));
   compress(ctx, ctx.buf);
   const size_t words = digest_size(ctx.alg) / 4;
-  for (size_t i = 0; i < words; ++i) {
-    const uint32_t w = ctx.state[i];
-    out[4 * i + 0] = static_cast<uint8_t>(w >> 24);
-    out[4 * i + 1] = static_cast<uint8_t>(w >> 16);
-    out[4 * i + 2] = static_cast<uint8_t>(w >> 8);
-    out[4 * i + 3] = static_cast<uint8_t>(w);
-  }
+  for (size_t i = 0; i < words; ++i) store_be32(out + 4 * i, ctx.state[i]);
 }
 
 void sha(HashAlg alg, const uint8_t* data, size_t len, uint8_t* out) {

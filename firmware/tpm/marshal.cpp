@@ -4,31 +4,6 @@
 
 namespace tpm {
 
-TPM_RC Reader::u8(uint8_t& v) {
-  if (left_ < 1) return TPM_RC_INSUFFICIENT;
-  v = p_[0];
-  p_ += 1;
-  left_ -= 1;
-  return TPM_RC_SUCCESS;
-}
-
-TPM_RC Reader::u16(uint16_t& v) {
-  if (left_ < 2) return TPM_RC_INSUFFICIENT;
-  v = static_cast<uint16_t>((p_[0] << 8) | p_[1]);
-  p_ += 2;
-  left_ -= 2;
-  return TPM_RC_SUCCESS;
-}
-
-TPM_RC Reader::u32(uint32_t& v) {
-  if (left_ < 4) return TPM_RC_INSUFFICIENT;
-  v = (static_cast<uint32_t>(p_[0]) << 24) | (static_cast<uint32_t>(p_[1]) << 16) |
-      (static_cast<uint32_t>(p_[2]) << 8) | p_[3];
-  p_ += 4;
-  left_ -= 4;
-  return TPM_RC_SUCCESS;
-}
-
 TPM_RC Reader::u64(uint64_t& v) {
   uint32_t hi = 0;
   uint32_t lo = 0;
@@ -66,33 +41,6 @@ TPM_RC Reader::sub(size_t n, Reader& out) {
   return TPM_RC_SUCCESS;
 }
 
-bool Writer::reserve(size_t n) {
-  if (overflow_ || cap_ - pos_ < n) {
-    overflow_ = true;
-    return false;
-  }
-  return true;
-}
-
-void Writer::u8(uint8_t v) {
-  if (!reserve(1)) return;
-  buf_[pos_++] = v;
-}
-
-void Writer::u16(uint16_t v) {
-  if (!reserve(2)) return;
-  buf_[pos_++] = static_cast<uint8_t>(v >> 8);
-  buf_[pos_++] = static_cast<uint8_t>(v);
-}
-
-void Writer::u32(uint32_t v) {
-  if (!reserve(4)) return;
-  buf_[pos_++] = static_cast<uint8_t>(v >> 24);
-  buf_[pos_++] = static_cast<uint8_t>(v >> 16);
-  buf_[pos_++] = static_cast<uint8_t>(v >> 8);
-  buf_[pos_++] = static_cast<uint8_t>(v);
-}
-
 void Writer::u64(uint64_t v) {
   if (!reserve(8)) return;
   u32(static_cast<uint32_t>(v >> 32));
@@ -107,15 +55,17 @@ void Writer::bytes(const uint8_t* p, size_t n) {
 
 void Writer::patch_u32(size_t at, uint32_t v) {
   if (at > pos_ || pos_ - at < 4) return;
-  buf_[at + 0] = static_cast<uint8_t>(v >> 24);
-  buf_[at + 1] = static_cast<uint8_t>(v >> 16);
-  buf_[at + 2] = static_cast<uint8_t>(v >> 8);
-  buf_[at + 3] = static_cast<uint8_t>(v);
+  uint8_t* p = buf_ + at;
+  p[0] = static_cast<uint8_t>(v >> 24);
+  p[1] = static_cast<uint8_t>(v >> 16);
+  p[2] = static_cast<uint8_t>(v >> 8);
+  p[3] = static_cast<uint8_t>(v);
 }
 
 void Writer::truncate(size_t n) {
   if (n <= pos_) pos_ = n;
   overflow_ = false;
+  end_ = cap_;
 }
 
 bool hash_alg_implemented(TPM_ALG_ID alg) { return hash_digest_size(alg) != 0; }

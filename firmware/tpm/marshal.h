@@ -19,9 +19,29 @@ class Reader {
 
   size_t remaining() const { return left_; }
 
-  TPM_RC u8(uint8_t& v);
-  TPM_RC u16(uint16_t& v);
-  TPM_RC u32(uint32_t& v);
+  // The fixed-size reads are inline: they are most of every command's parse.
+  TPM_RC u8(uint8_t& v) {
+    if (left_ < 1) return TPM_RC_INSUFFICIENT;
+    v = p_[0];
+    p_ += 1;
+    left_ -= 1;
+    return TPM_RC_SUCCESS;
+  }
+  TPM_RC u16(uint16_t& v) {
+    if (left_ < 2) return TPM_RC_INSUFFICIENT;
+    v = static_cast<uint16_t>((p_[0] << 8) | p_[1]);
+    p_ += 2;
+    left_ -= 2;
+    return TPM_RC_SUCCESS;
+  }
+  TPM_RC u32(uint32_t& v) {
+    if (left_ < 4) return TPM_RC_INSUFFICIENT;
+    v = (static_cast<uint32_t>(p_[0]) << 24) | (static_cast<uint32_t>(p_[1]) << 16) |
+        (static_cast<uint32_t>(p_[2]) << 8) | p_[3];
+    p_ += 4;
+    left_ -= 4;
+    return TPM_RC_SUCCESS;
+  }
   TPM_RC u64(uint64_t& v);
   // Zero-copy: points `out` at the next n bytes of the command.
   TPM_RC view(size_t n, const uint8_t*& out);
@@ -37,11 +57,34 @@ class Reader {
 
 class Writer {
  public:
-  Writer(uint8_t* buf, size_t cap) : buf_(buf), cap_(cap), pos_(0), overflow_(false) {}
+  Writer(uint8_t* buf, size_t cap) : buf_(buf), cap_(cap), end_(cap), pos_(0), overflow_(false) {}
 
-  void u8(uint8_t v);
-  void u16(uint16_t v);
-  void u32(uint32_t v);
+  // Inline, and each through a local pointer: a byte store may alias the
+  // writer's own members, so `buf_[pos_++] = ...` would reload both per byte.
+  void u8(uint8_t v) {
+    if (!reserve(1)) return;
+    const size_t at = pos_;
+    buf_[at] = v;
+    pos_ = at + 1;
+  }
+  void u16(uint16_t v) {
+    if (!reserve(2)) return;
+    const size_t at = pos_;
+    uint8_t* p = buf_ + at;
+    p[0] = static_cast<uint8_t>(v >> 8);
+    p[1] = static_cast<uint8_t>(v);
+    pos_ = at + 2;
+  }
+  void u32(uint32_t v) {
+    if (!reserve(4)) return;
+    const size_t at = pos_;
+    uint8_t* p = buf_ + at;
+    p[0] = static_cast<uint8_t>(v >> 24);
+    p[1] = static_cast<uint8_t>(v >> 16);
+    p[2] = static_cast<uint8_t>(v >> 8);
+    p[3] = static_cast<uint8_t>(v);
+    pos_ = at + 4;
+  }
   void u64(uint64_t v);
   void bytes(const uint8_t* p, size_t n);
   void tpm2b(const uint8_t* p, uint16_t n) { u16(n); bytes(p, n); }
@@ -54,9 +97,19 @@ class Writer {
   void truncate(size_t n);
 
  private:
-  bool reserve(size_t n);
+  // One compare per write: an overflow pulls end_ down to pos_, so every
+  // later write fails too, as the contract says.
+  bool reserve(size_t n) {
+    if (end_ - pos_ < n) {
+      overflow_ = true;
+      end_ = pos_;
+      return false;
+    }
+    return true;
+  }
   uint8_t* buf_;
   size_t cap_;
+  size_t end_;  // cap_, or pos_ once a write overflowed
   size_t pos_;
   bool overflow_;
 };
@@ -81,7 +134,8 @@ struct PcrSelectionList {
 // TPMT_HA / TPML_DIGEST_VALUES
 struct TaggedDigest {
   TPM_ALG_ID alg;
-  uint8_t digest[kMaxDigest];
+  // Word-aligned: the hash and copy routines move aligned data a word at a time.
+  alignas(4) uint8_t digest[kMaxDigest];
 };
 struct DigestValues {
   uint32_t count;

@@ -4,9 +4,13 @@
 // bus. The same SoC goes on every board; board
 // tops add clocks, pins and the noise source.
 //
-// Bus: PicoRV32's native memory interface. Each block sees the common
-// peripheral port set (req held until a one-cycle ack). Addresses come from
-// spec/soc_map.def through the generated soc_map.vh.
+// Bus: PicoRV32's native memory interface. Each peripheral sees the common
+// peripheral port set (req held until a one-cycle ack). ROM and RAM answer
+// with zero wait states: their reads start one cycle early from the CPU's
+// look-ahead interface (mem_la_read/mem_la_addr, as in PicoSoC), so a fetch or
+// load completes in the cycle mem_valid rises, and a store in its first
+// cycle. Addresses come from spec/soc_map.def through the generated
+// soc_map.vh.
 `include "soc_map.vh"
 
 module mctpm_soc #(
@@ -50,6 +54,8 @@ module mctpm_soc #(
   wire [31:0] mem_wdata;
   wire [3:0]  mem_wstrb;
   wire [31:0] mem_rdata;
+  wire        mem_la_read;
+  wire [31:0] mem_la_addr;
 
   picorv32 #(
     .ENABLE_COUNTERS      (1),
@@ -76,9 +82,9 @@ module mctpm_soc #(
     .mem_wdata    (mem_wdata),
     .mem_wstrb    (mem_wstrb),
     .mem_rdata    (mem_rdata),
-    .mem_la_read  (),
+    .mem_la_read  (mem_la_read),
     .mem_la_write (),
-    .mem_la_addr  (),
+    .mem_la_addr  (mem_la_addr),
     .mem_la_wdata (),
     .mem_la_wstrb (),
     .pcpi_valid   (),
@@ -122,8 +128,13 @@ module mctpm_soc #(
 
   wire [31:0] rom_rdata, ram_rdata, sysctl_rdata, sha256_rdata, sha1_rdata, entropy_rdata, tpmif_rdata,
               flash_rdata;
-  wire        rom_ack, ram_ack, sysctl_ack, sha256_ack, sha1_ack, entropy_ack, tpmif_ack, flash_ack;
+  wire        sysctl_ack, sha256_ack, sha1_ack, entropy_ack, tpmif_ack, flash_ack;
   reg         none_ack_q;
+  // Memory accesses complete in the cycle they are requested (zero wait).
+  wire        mem_hit = mem_valid & (is_rom | is_ram);
+  // The look-ahead address of the next read, decoded like mem_addr.
+  wire        la_rom = mem_la_read && mem_la_addr[31:28] == RomBase[31:28];
+  wire        la_ram = mem_la_read && mem_la_addr[31:28] == RamBase[31:28];
 
   // An access to an unmapped address completes (reads 0) so the CPU never
   // hangs on the bus.
@@ -132,10 +143,10 @@ module mctpm_soc #(
     else         none_ack_q <= mem_valid & sel_none & ~none_ack_q;
   end
 
-  assign mem_ready = rom_ack | ram_ack | sysctl_ack | sha256_ack | sha1_ack
+  assign mem_ready = mem_hit | sysctl_ack | sha256_ack | sha1_ack
                    | entropy_ack | tpmif_ack | flash_ack | none_ack_q;
-  assign mem_rdata = rom_ack     ? rom_rdata     :
-                     ram_ack     ? ram_rdata     :
+  assign mem_rdata = is_rom      ? rom_rdata     :
+                     is_ram      ? ram_rdata     :
                      sysctl_ack  ? sysctl_rdata  :
                      sha256_ack  ? sha256_rdata  :
                      sha1_ack    ? sha1_rdata    :
@@ -144,22 +155,23 @@ module mctpm_soc #(
                      flash_ack   ? flash_rdata   : 32'd0;
 
   // ---- memories ----
+  // A store to the ROM completes and is ignored, as before.
   bram_rom #(.Words(RomWords), .InitFile(RomInitFile)) u_rom (
-    .clk_i       (clk_i),
-    .req_i       (mem_valid & is_rom),
-    .word_addr_i (mem_addr[RomAw+1:2]),
-    .rdata_o     (rom_rdata),
-    .ack_o       (rom_ack)
+    .clk_i     (clk_i),
+    .rd_en_i   (la_rom),
+    .rd_addr_i (mem_la_addr[RomAw+1:2]),
+    .rdata_o   (rom_rdata)
   );
 
   bram_ram #(.Words(RamWords)) u_ram (
-    .clk_i       (clk_i),
-    .req_i       (mem_valid & is_ram),
-    .word_addr_i (mem_addr[RamAw+1:2]),
-    .wdata_i     (mem_wdata),
-    .wstrb_i     (mem_wstrb),
-    .rdata_o     (ram_rdata),
-    .ack_o       (ram_ack)
+    .clk_i     (clk_i),
+    .rd_en_i   (la_ram),
+    .rd_addr_i (mem_la_addr[RamAw+1:2]),
+    .rdata_o   (ram_rdata),
+    .we_i      (mem_valid & is_ram & we),
+    .wr_addr_i (mem_addr[RamAw+1:2]),
+    .wdata_i   (mem_wdata),
+    .wstrb_i   (mem_wstrb)
   );
 
   // ---- peripherals ----
@@ -257,5 +269,5 @@ module mctpm_soc #(
 
   // The cycle counter is exported for the benchmark through sysctl; the
   // upper address bits are decoded above.
-  wire unused_ok = &{1'b0, cycles, mem_addr[27:16]};
+  wire unused_ok = &{1'b0, cycles, mem_addr[27:16], mem_la_addr};
 endmodule

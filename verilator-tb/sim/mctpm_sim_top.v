@@ -2,6 +2,10 @@
 // of the noise source. Pins are driven by the C++ harness (sim_main.cpp),
 // which also connects the flash pins to its file-backed flash model
 // (verilator-tb/common/spi_flash_model.h).
+//
+// dbg_fetch_* feed the harness's PC profiler (mctpm-sim --profile). They
+// look into the CPU by hierarchical reference so the SoC, and with it every
+// board top, keeps its port list.
 module mctpm_sim_top (
   input  wire        clk_i,
   input  wire        rst_ni,
@@ -18,7 +22,9 @@ module mctpm_sim_top (
   output wire [31:0] fw_status_o,
   output wire [31:0] fw_cmd_cycles_o,
   output wire [7:0]  console_data_o,
-  output wire        console_valid_o
+  output wire        console_valid_o,
+  output wire        dbg_fetch_valid_o,  // an instruction fetch is on the bus
+  output wire [31:0] dbg_fetch_addr_o    // its address
 );
   wire        ent_valid;
   wire [31:0] ent_word;
@@ -56,4 +62,7 @@ module mctpm_sim_top (
     .console_data_o        (console_data_o),
     .console_valid_o       (console_valid_o)
   );
+
+  assign dbg_fetch_valid_o = u_soc.u_cpu.mem_valid & u_soc.u_cpu.mem_instr;
+  assign dbg_fetch_addr_o  = u_soc.u_cpu.mem_addr;
 endmodule

@@ -32,8 +32,11 @@ namespace {
 // The temporary flash file to remove when a signal ends the simulator (the
 // flash model syncs every program and erase, so stopping is always safe).
 char g_temp_flash[64] = {0};
+// The profile to write when a signal ends the simulator (--profile).
+const PcProfiler* g_profiler = nullptr;
 
 void on_stop_signal(int) {
+  if (g_profiler) g_profiler->write();
   if (g_temp_flash[0]) unlink(g_temp_flash);
   _exit(0);
 }
@@ -160,8 +163,9 @@ class Chip {
 
   bool trapped() const { return trapped_; }
 
-  void enable_profile(const std::string& path, uint32_t every) {
+  const PcProfiler* enable_profile(const std::string& path, uint32_t every) {
     profiler_.reset(new PcProfiler(path, MCTPM_ROM_BASE, MCTPM_ROM_SIZE, every));
+    return profiler_.get();
   }
   void write_profile() {
     if (profiler_ && !profiler_->write()) fprintf(stderr, "mctpm-sim: cannot write the profile\n");
@@ -228,7 +232,7 @@ int main(int argc, char** argv) {
     ("entropy-seed", po::value(&seed), "make the noise-source model reproducible from this seed")
     ("profile", po::value(&profile),
      "write a PC histogram (cycles per instruction address while the firmware runs commands) to this "
-     "file each time a client disconnects; scripts/profile_report.py names the functions")
+     "file each time a client disconnects and when stopped; scripts/profile_report.py names the functions")
     ("profile-every", po::value(&profile_every)->default_value(1), "sample one cycle in N for --profile");
   po::variables_map vm;
   try {
@@ -280,7 +284,7 @@ int main(int argc, char** argv) {
     const char* vargs[] = {"mctpm-sim", plus.c_str()};
     ctx.commandArgs(2, vargs);
     Chip chip(ctx, sys_hz, spi_hz, trace, flash_path, flash_size);
-    if (!profile.empty()) chip.enable_profile(profile, profile_every);
+    if (!profile.empty()) g_profiler = chip.enable_profile(profile, profile_every);
     mctpm_sim::SimServer server(port);
     const auto t0 = std::chrono::steady_clock::now();
     const uint64_t boot = chip.boot();
@@ -296,6 +300,7 @@ int main(int argc, char** argv) {
                    chip.write_profile();
                  });
     chip.write_profile();
+    g_profiler = nullptr;
   } catch (const std::exception& e) {
     std::cerr << "mctpm-sim: " << e.what() << "\n";
     return 1;
