@@ -4,6 +4,8 @@
 # They call the HAL (firmware/hal/*.h), which each build supplies.
 set(MCTPM_FW_PORTABLE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/crypto/sha.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/crypto/hmac.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/crypto/kdf.cpp
   ${CMAKE_CURRENT_LIST_DIR}/tpm/marshal.cpp
   ${CMAKE_CURRENT_LIST_DIR}/tpm/dispatch.cpp
   ${CMAKE_CURRENT_LIST_DIR}/tpm/startup.cpp
@@ -13,5 +15,8 @@ set(MCTPM_FW_PORTABLE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/tpm/pcr.cpp
   ${CMAKE_CURRENT_LIST_DIR}/tpm/clock.cpp
   ${CMAKE_CURRENT_LIST_DIR}/tpm/nv_state.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/tpm/session.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/tpm/policy.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/tpm/sequence.cpp
 )
 set(MCTPM_FW_PORTABLE_INCLUDE_DIR ${CMAKE_CURRENT_LIST_DIR})

@@ -3,6 +3,7 @@
 // entry was left out.
 #include "tpm/command.h"
 #include "tpm/pcr.h"
+#include "tpm/session.h"
 #include "soc_map.h"
 
 namespace tpm {
@@ -39,10 +40,10 @@ const Property kFixed[] = {
     {TPM_PT_FIRMWARE_VERSION_1, 0x00000001},  // 0.1 (major << 16 | minor)
     {TPM_PT_FIRMWARE_VERSION_2, 0},
     {TPM_PT_INPUT_BUFFER, 1024},
-    {TPM_PT_HR_TRANSIENT_MIN, 3},
+    {TPM_PT_HR_TRANSIENT_MIN, kMaxLoadedObjects},
     {TPM_PT_HR_PERSISTENT_MIN, 7},
     {TPM_PT_HR_LOADED_MIN, 3},
-    {TPM_PT_ACTIVE_SESSIONS_MAX, 64},
+    {TPM_PT_ACTIVE_SESSIONS_MAX, kMaxLoadedSessions},  // no ContextSave yet: active = loaded
     {TPM_PT_PCR_COUNT, kPcrCount},
     {TPM_PT_PCR_SELECT_MIN, kPcrSelectSize},
     {TPM_PT_CONTEXT_GAP_MAX, 0xFFFF},
@@ -77,11 +78,11 @@ const Property kVariable[] = {
     {TPM_PT_PERMANENT, 0},
     {TPM_PT_STARTUP_CLEAR, kComputed},
     {TPM_PT_HR_NV_INDEX, 0},
-    {TPM_PT_HR_LOADED, 0},
-    {TPM_PT_HR_LOADED_AVAIL, 3},
-    {TPM_PT_HR_ACTIVE, 0},
-    {TPM_PT_HR_ACTIVE_AVAIL, 64},
-    {TPM_PT_HR_TRANSIENT_AVAIL, 3},
+    {TPM_PT_HR_LOADED, kComputed},
+    {TPM_PT_HR_LOADED_AVAIL, kComputed},
+    {TPM_PT_HR_ACTIVE, kComputed},
+    {TPM_PT_HR_ACTIVE_AVAIL, kComputed},
+    {TPM_PT_HR_TRANSIENT_AVAIL, kComputed},
     {TPM_PT_HR_PERSISTENT, 0},
     {TPM_PT_HR_PERSISTENT_AVAIL, 7},
     {TPM_PT_NV_COUNTERS, 0},
@@ -108,6 +109,14 @@ uint32_t property_value(const Tpm& tpm, const Property& p) {
       command_table(n);
       return static_cast<uint32_t>(n);
     }
+    case TPM_PT_HR_LOADED:
+    case TPM_PT_HR_ACTIVE:
+      return sessions_loaded(tpm);
+    case TPM_PT_HR_LOADED_AVAIL:
+    case TPM_PT_HR_ACTIVE_AVAIL:
+      return kMaxLoadedSessions - sessions_loaded(tpm);
+    case TPM_PT_HR_TRANSIENT_AVAIL:
+      return kMaxLoadedObjects - objects_loaded(tpm);
     case TPM_PT_STARTUP_CLEAR:
       return ATTR_STARTUP_CLEAR_PHENABLE | ATTR_STARTUP_CLEAR_SHENABLE |
              ATTR_STARTUP_CLEAR_EHENABLE | ATTR_STARTUP_CLEAR_PHENABLENV |
@@ -239,10 +248,19 @@ TPM_RC get_capability_action(Tpm& tpm, const Command&, const GetCapabilityIn& in
             if (h >= from && !list.add(h, 0)) break;
           }
           return TPM_RC_SUCCESS;
-        case TPM_HT_NV_INDEX:
-        case TPM_HT_HMAC_SESSION:
-        case TPM_HT_POLICY_SESSION:
+        case TPM_HT_LOADED_SESSION:
+          // HMAC and policy sessions together, in handle index order.
+          for (unsigned slot = from & HR_HANDLE_MASK; slot < kMaxLoadedSessions; ++slot) {
+            if (tpm.sessions[slot].loaded && !list.add(session_handle(tpm, slot), 0)) break;
+          }
+          return TPM_RC_SUCCESS;
         case TPM_HT_TRANSIENT:
+          for (unsigned slot = from & HR_HANDLE_MASK; slot < kMaxLoadedObjects; ++slot) {
+            if (tpm.objects[slot].loaded && !list.add((static_cast<uint32_t>(TPM_HT_TRANSIENT) << HR_SHIFT) | slot, 0)) break;
+          }
+          return TPM_RC_SUCCESS;
+        case TPM_HT_SAVED_SESSION:  // no ContextSave yet
+        case TPM_HT_NV_INDEX:
         case TPM_HT_PERSISTENT:
           return TPM_RC_SUCCESS;  // none exist yet
         default:

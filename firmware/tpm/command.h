@@ -11,22 +11,30 @@
 
 namespace tpm {
 
-constexpr unsigned kMaxHandles = 1;  // the most any implemented command takes
+constexpr unsigned kMaxHandles = 2;  // the most any implemented command takes
 
 struct Command {
   uint8_t locality;
   TPM_HANDLE handles[kMaxHandles];
   Reader params;
+  TPM_HANDLE response_handle;  // set by commands with kResponseHandle
 };
 
 using Handler = TPM_RC (*)(Tpm&, Command&, Writer&);
 
 // What a command handle may be; checked before sessions are parsed.
-enum class HandleKind : uint8_t { None, Pcr, PcrOrNull };
+//   Pcr, PcrOrNull: TPMI_DH_PCR(+)
+//   ObjectOrNull:   TPMI_DH_OBJECT+ (no object can be loaded yet)
+//   Entity:         TPMI_DH_ENTITY+ (PCR, hierarchy, NULL; objects and NV later)
+//   PolicySession:  TPMI_SH_POLICY, loaded
+//   Sequence:       TPMI_DH_OBJECT, a loaded sequence object
+enum class HandleKind : uint8_t { None, Pcr, PcrOrNull, ObjectOrNull, Entity, PolicySession, Sequence };
 
 enum CommandFlags : uint8_t {
   kNoSessions = 1u << 0,  // Part 3 gives the tag as TPM_ST_NO_SESSIONS
   kNv = 1u << 1,          // TPMA_CC.nv
+  kResponseHandle = 1u << 2,  // TPMA_CC.rHandle: the response starts with a handle
+  kFlushed = 1u << 3,         // TPMA_CC.flushed: the command flushes its transient handle
 };
 
 struct CommandEntry {
@@ -66,6 +74,9 @@ TPM_RC run_command(Tpm& tpm, Command& cmd, Writer& w) {
 // Time (since power-on) and Clock (since manufacture) now, in ms (clock.cpp).
 uint64_t time_ms(const Tpm& tpm);
 uint64_t clock_ms(const Tpm& tpm);
+// n <= 32 bytes from the entropy source through SHA-256, with StirRandom's
+// input (random.cpp). false if the noise source failed its health test.
+bool random_fill(Tpm& tpm, uint8_t* out, size_t n);
 
 // Handlers, one file per command family.
 TPM_RC cmd_startup(Tpm&, Command&, Writer&);
@@ -81,6 +92,22 @@ TPM_RC cmd_pcr_event(Tpm&, Command&, Writer&);
 TPM_RC cmd_pcr_read(Tpm&, Command&, Writer&);
 TPM_RC cmd_pcr_reset(Tpm&, Command&, Writer&);
 TPM_RC cmd_read_clock(Tpm&, Command&, Writer&);
+TPM_RC cmd_start_auth_session(Tpm&, Command&, Writer&);
+TPM_RC cmd_flush_context(Tpm&, Command&, Writer&);
+TPM_RC cmd_policy_restart(Tpm&, Command&, Writer&);
+TPM_RC cmd_policy_get_digest(Tpm&, Command&, Writer&);
+TPM_RC cmd_policy_password(Tpm&, Command&, Writer&);
+TPM_RC cmd_policy_auth_value(Tpm&, Command&, Writer&);
+TPM_RC cmd_policy_pcr(Tpm&, Command&, Writer&);
+TPM_RC cmd_hash_sequence_start(Tpm&, Command&, Writer&);
+TPM_RC cmd_sequence_update(Tpm&, Command&, Writer&);
+TPM_RC cmd_sequence_complete(Tpm&, Command&, Writer&);
+TPM_RC cmd_event_sequence_complete(Tpm&, Command&, Writer&);
+
+// The loaded sequence object a handle names, or nullptr (sequence.cpp).
+SequenceObject* sequence_find(Tpm& tpm, TPM_HANDLE h);
+unsigned objects_loaded(const Tpm& tpm);
+void objects_flush_all(Tpm& tpm);
 
 }  // namespace tpm
 

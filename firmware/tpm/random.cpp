@@ -30,15 +30,7 @@ TPM_RC unmarshal_get_random(Reader& r, GetRandomIn& in) {
 TPM_RC get_random_action(Tpm& tpm, const Command&, const GetRandomIn& in, GetRandomOut& out) {
   // Part 3: at most one digest (TPM2B_DIGEST) per call.
   out.size = in.bytes_requested > kMaxDigest ? kMaxDigest : in.bytes_requested;
-  uint8_t raw[kRawPerRequest];
-  if (!hal::entropy_read(raw, sizeof(raw))) return TPM_RC_FAILURE;
-  crypto::ShaCtx ctx;
-  crypto::sha_init(ctx, crypto::HashAlg::Sha256);
-  crypto::sha_update(ctx, tpm.stir, sizeof(tpm.stir));
-  crypto::sha_update(ctx, raw, sizeof(raw));
-  crypto::sha_final(ctx, out.bytes);
-  memset(raw, 0, sizeof(raw));
-  return TPM_RC_SUCCESS;
+  return random_fill(tpm, out.bytes, out.size) ? TPM_RC_SUCCESS : TPM_RC_FAILURE;
 }
 
 void marshal_get_random(Writer& w, const GetRandomOut& out) { w.tpm2b(out.bytes, out.size); }
@@ -62,6 +54,22 @@ TPM_RC stir_random_action(Tpm& tpm, const Command&, const StirRandomIn& in, Empt
 }
 
 }  // namespace
+
+bool random_fill(Tpm& tpm, uint8_t* out, size_t n) {
+  uint8_t raw[kRawPerRequest];
+  if (!hal::entropy_read(raw, sizeof(raw))) return false;
+  uint8_t digest[crypto::kSha256DigestSize];
+  crypto::ShaCtx ctx;
+  crypto::sha_init(ctx, crypto::HashAlg::Sha256);
+  crypto::sha_update(ctx, tpm.stir, sizeof(tpm.stir));
+  crypto::sha_update(ctx, raw, sizeof(raw));
+  crypto::sha_final(ctx, digest);
+  if (n > sizeof(digest)) n = sizeof(digest);
+  memcpy(out, digest, n);
+  memset(raw, 0, sizeof(raw));
+  memset(digest, 0, sizeof(digest));
+  return true;
+}
 
 TPM_RC cmd_get_random(Tpm& tpm, Command& cmd, Writer& w) {
   return run_command<GetRandomIn, GetRandomOut, unmarshal_get_random, get_random_action,

@@ -5,6 +5,7 @@
 #include "tpm/command.h"
 #include "tpm/nv_state.h"
 #include "tpm/pcr.h"
+#include "tpm/session.h"
 
 namespace tpm {
 namespace {
@@ -52,6 +53,10 @@ TPM_RC startup_action(Tpm& tpm, const Command&, const StartupIn& in, Empty&) {
     // PCRs start over (restart() set them).
     tpm.pcr_update_counter = 0;
   }
+  // Loaded sessions and transient objects never survive a Startup, of any
+  // type (no ContextSave yet).
+  sessions_flush_all(tpm);
+  objects_flush_all(tpm);
   tpm.startup_orderly = tpm.nv.orderly != kOrderlyNone;
   tpm.nv = next;
   tpm.started = true;

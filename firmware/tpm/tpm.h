@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "crypto/sha.h"
 #include "tpm/tpm_types.h"
 
 namespace tpm {
@@ -36,6 +37,33 @@ struct NvState {
   uint8_t saved_sha256[kStateSavedPcrs][kSha256Size];
 };
 
+// One loaded authorization session (tpm/session.h). Handle = type << 24 | slot.
+struct AuthSession {
+  bool loaded;
+  uint8_t type;              // TPM_SE_HMAC / TPM_SE_POLICY / TPM_SE_TRIAL
+  TPM_ALG_ID auth_hash;
+  uint8_t digest_size;       // of auth_hash: nonceTPM, sessionKey, policyDigest
+  bool bound;                // HMAC session bound to bind_handle
+  TPM_HANDLE bind_handle;
+  bool key_set;              // sessionKey exists (bound or salted), digest_size bytes
+  bool password_needed;      // PolicyPassword ran
+  bool auth_value_needed;    // PolicyAuthValue ran
+  bool pcr_checked;          // PolicyPCR ran: pcrUpdateCounter must stay pcr_counter
+  uint32_t pcr_counter;
+  uint8_t nonce_tpm[kMaxDigest];
+  uint8_t session_key[kMaxDigest];
+  uint8_t policy_digest[kMaxDigest];
+};
+
+// A hash or event sequence object (tpm/sequence.cpp). Handle = 0x80000000 | slot.
+struct SequenceObject {
+  bool loaded;
+  bool event;                      // event sequence: every PCR bank; else ctx[0] only
+  uint8_t auth_len;                // authValue, trailing zeros removed
+  uint8_t auth[kMaxDigest];
+  crypto::ShaCtx ctx[kNumBanks];   // event: in bank order (SHA-1, SHA-256)
+};
+
 struct Tpm {
   NvState nv;
   bool started;
@@ -49,6 +77,8 @@ struct Tpm {
   uint64_t clock_saved_ms;   // Clock at the last save (attempt); the periodic save counts from it
   uint8_t stir[32];          // StirRandom input, mixed into GetRandom
   PcrBanks pcrs;
+  AuthSession sessions[kMaxLoadedSessions];  // lost at Startup and power cycles
+  SequenceObject objects[kMaxLoadedObjects]; // likewise
 };
 
 struct CommandIn {

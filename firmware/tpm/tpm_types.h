@@ -16,6 +16,12 @@ using TPM_HANDLE = uint32_t;
 // ---- TPM_ST ----
 constexpr TPM_ST TPM_ST_NO_SESSIONS = 0x8001;
 constexpr TPM_ST TPM_ST_SESSIONS = 0x8002;
+constexpr TPM_ST TPM_ST_HASHCHECK = 0x8024;
+
+// ---- TPM_SE ----
+constexpr uint8_t TPM_SE_HMAC = 0x00;
+constexpr uint8_t TPM_SE_POLICY = 0x01;
+constexpr uint8_t TPM_SE_TRIAL = 0x03;
 
 // ---- TPM_SU ----
 constexpr uint16_t TPM_SU_CLEAR = 0x0000;
@@ -38,6 +44,8 @@ constexpr TPM_RC TPM_RC_INITIALIZE = RC_VER1 + 0x000;
 constexpr TPM_RC TPM_RC_FAILURE = RC_VER1 + 0x001;
 
 constexpr TPM_RC TPM_RC_AUTH_MISSING = RC_VER1 + 0x025;
+constexpr TPM_RC TPM_RC_PCR_CHANGED = RC_VER1 + 0x028;
+constexpr TPM_RC TPM_RC_AUTH_UNAVAILABLE = RC_VER1 + 0x02F;
 constexpr TPM_RC TPM_RC_COMMAND_SIZE = RC_VER1 + 0x042;
 constexpr TPM_RC TPM_RC_COMMAND_CODE = RC_VER1 + 0x043;
 constexpr TPM_RC TPM_RC_AUTHSIZE = RC_VER1 + 0x044;
@@ -46,16 +54,23 @@ constexpr TPM_RC RC_FMT1 = 0x080;
 constexpr TPM_RC TPM_RC_ATTRIBUTES = RC_FMT1 + 0x002;
 constexpr TPM_RC TPM_RC_HASH = RC_FMT1 + 0x003;
 constexpr TPM_RC TPM_RC_VALUE = RC_FMT1 + 0x004;
+constexpr TPM_RC TPM_RC_MODE = RC_FMT1 + 0x009;
 constexpr TPM_RC TPM_RC_HANDLE = RC_FMT1 + 0x00B;
+constexpr TPM_RC TPM_RC_AUTH_FAIL = RC_FMT1 + 0x00E;
 constexpr TPM_RC TPM_RC_NONCE = RC_FMT1 + 0x00F;
 constexpr TPM_RC TPM_RC_SIZE = RC_FMT1 + 0x015;
+constexpr TPM_RC TPM_RC_SYMMETRIC = RC_FMT1 + 0x016;
 constexpr TPM_RC TPM_RC_INSUFFICIENT = RC_FMT1 + 0x01A;
+constexpr TPM_RC TPM_RC_POLICY_FAIL = RC_FMT1 + 0x01D;
 constexpr TPM_RC TPM_RC_RESERVED_BITS = RC_FMT1 + 0x021;
 constexpr TPM_RC TPM_RC_BAD_AUTH = RC_FMT1 + 0x022;
 constexpr TPM_RC RC_WARN = 0x900;
+constexpr TPM_RC TPM_RC_OBJECT_MEMORY = RC_WARN + 0x002;
+constexpr TPM_RC TPM_RC_SESSION_MEMORY = RC_WARN + 0x003;
 constexpr TPM_RC TPM_RC_MEMORY = RC_WARN + 0x004;
 constexpr TPM_RC TPM_RC_LOCALITY = RC_WARN + 0x007;
 constexpr TPM_RC TPM_RC_NV_UNAVAILABLE = RC_WARN + 0x023;
+constexpr TPM_RC TPM_RC_REFERENCE_H0 = RC_WARN + 0x010;
 constexpr TPM_RC TPM_RC_REFERENCE_S0 = RC_WARN + 0x018;
 // Format-1 qualifiers: which handle, session or parameter the error is about.
 constexpr TPM_RC TPM_RC_H = 0x000;
@@ -79,26 +94,43 @@ constexpr TPM_RC rc_session(TPM_RC rc, unsigned n) {
 // ---- TPM_CC ----
 constexpr TPM_CC TPM_CC_PCR_Event = 0x13C;
 constexpr TPM_CC TPM_CC_PCR_Reset = 0x13D;
+constexpr TPM_CC TPM_CC_SequenceComplete = 0x13E;
 constexpr TPM_CC TPM_CC_IncrementalSelfTest = 0x142;
 constexpr TPM_CC TPM_CC_SelfTest = 0x143;
 constexpr TPM_CC TPM_CC_Startup = 0x144;
 constexpr TPM_CC TPM_CC_Shutdown = 0x145;
 constexpr TPM_CC TPM_CC_StirRandom = 0x146;
+constexpr TPM_CC TPM_CC_SequenceUpdate = 0x15C;
+constexpr TPM_CC TPM_CC_FlushContext = 0x165;
+constexpr TPM_CC TPM_CC_PolicyAuthValue = 0x16B;
+constexpr TPM_CC TPM_CC_StartAuthSession = 0x176;
 constexpr TPM_CC TPM_CC_GetCapability = 0x17A;
 constexpr TPM_CC TPM_CC_GetRandom = 0x17B;
 constexpr TPM_CC TPM_CC_GetTestResult = 0x17C;
 constexpr TPM_CC TPM_CC_PCR_Read = 0x17E;
+constexpr TPM_CC TPM_CC_PolicyPCR = 0x17F;
+constexpr TPM_CC TPM_CC_PolicyRestart = 0x180;
 constexpr TPM_CC TPM_CC_ReadClock = 0x181;
 constexpr TPM_CC TPM_CC_PCR_Extend = 0x182;
+constexpr TPM_CC TPM_CC_EventSequenceComplete = 0x185;
+constexpr TPM_CC TPM_CC_HashSequenceStart = 0x186;
+constexpr TPM_CC TPM_CC_PolicyGetDigest = 0x189;
+constexpr TPM_CC TPM_CC_PolicyPassword = 0x18C;
 
 // TPMA_CC fields
 constexpr uint32_t ATTR_CC_NV = 1u << 22;
+constexpr uint32_t ATTR_CC_FLUSHED = 1u << 24;
 constexpr uint32_t ATTR_CC_CHANDLES_SHIFT = 25;
 constexpr uint32_t ATTR_CC_RHANDLE = 1u << 28;
 
 // TPMA_SESSION bits
 constexpr uint8_t ATTR_SESSION_CONTINUESESSION = 0x01;
+constexpr uint8_t ATTR_SESSION_AUDITEXCLUSIVE = 0x02;
+constexpr uint8_t ATTR_SESSION_AUDITRESET = 0x04;
 constexpr uint8_t ATTR_SESSION_RESERVED = 0x18;
+constexpr uint8_t ATTR_SESSION_DECRYPT = 0x20;
+constexpr uint8_t ATTR_SESSION_ENCRYPT = 0x40;
+constexpr uint8_t ATTR_SESSION_AUDIT = 0x80;
 
 // ---- TPM_CAP ----
 constexpr uint32_t TPM_CAP_ALGS = 0x0;
@@ -221,6 +253,9 @@ constexpr uint8_t TPM_HT_POLICY_SESSION = 0x03;
 constexpr uint8_t TPM_HT_PERMANENT = 0x40;
 constexpr uint8_t TPM_HT_TRANSIENT = 0x80;
 constexpr uint8_t TPM_HT_PERSISTENT = 0x81;
+constexpr uint8_t TPM_HT_LOADED_SESSION = TPM_HT_HMAC_SESSION;  // in TPM_CAP_HANDLES
+constexpr uint8_t TPM_HT_SAVED_SESSION = TPM_HT_POLICY_SESSION;
+constexpr TPM_HANDLE HR_HANDLE_MASK = 0x00FFFFFF;
 constexpr TPM_HANDLE TPM_RH_OWNER = 0x40000001;
 constexpr TPM_HANDLE TPM_RH_NULL = 0x40000007;
 constexpr TPM_HANDLE TPM_RS_PW = 0x40000009;
@@ -237,7 +272,11 @@ constexpr unsigned kPcrSelectSize = 3;       // PCR_SELECT_MIN = PCR_SELECT_MAX
 constexpr unsigned kNumBanks = 2;            // SHA-1, SHA-256 (HASH_COUNT)
 constexpr unsigned kMaxDigestsPerRead = 8;   // TPML_DIGEST limit in PCR_Read
 constexpr unsigned kMaxEventSize = 1024;     // TPM2B_EVENT
-constexpr unsigned kMaxSessions = 3;
+constexpr unsigned kMaxSessions = 3;          // per command (MAX_SESSION_NUM)
+constexpr unsigned kMaxLoadedSessions = 3;    // MAX_LOADED_SESSIONS
+constexpr unsigned kMaxLoadedObjects = 3;     // MAX_LOADED_OBJECTS (sequence objects so far)
+constexpr unsigned kMaxBuffer = 1024;         // TPM2B_MAX_BUFFER
+constexpr unsigned kMaxEncryptedSecret = 256; // TPM2B_ENCRYPTED_SECRET (RSA-2048)
 constexpr unsigned kMaxDigest = 32;          // sizeof(TPMU_HA)
 constexpr unsigned kMaxSensitiveData = 128;  // TPM2B_SENSITIVE_DATA (StirRandom)
 

@@ -1,5 +1,6 @@
 // TPM2_GetCapability: lists, paging (moreData) and the fixed properties
 // tpm2-tools and tpm2-tss read.
+#include <algorithm>
 #include <map>
 
 #include "tpm_client.h"
@@ -112,14 +113,25 @@ TEST_F(Capability, CommandsListEveryImplementedCommandInOrder) {
   const CapList l = get(2, 0, 254);
   ASSERT_EQ(l.rc, 0u);
   EXPECT_EQ(l.more, 0u);
-  const std::vector<uint32_t> want = {0x13C, 0x13D, 0x142, 0x143, 0x144, 0x145, 0x146,
-                                      0x17A, 0x17B, 0x17C, 0x17E, 0x181, 0x182};
+  const std::vector<uint32_t> want = {0x13C, 0x13D, 0x13E, 0x142, 0x143, 0x144, 0x145, 0x146,
+                                      0x15C, 0x165, 0x16B, 0x176, 0x17A, 0x17B, 0x17C, 0x17E,
+                                      0x17F, 0x180, 0x181, 0x182, 0x185, 0x186, 0x189, 0x18C};
+  auto in = [](const std::vector<uint32_t>& v, uint32_t cc) {
+    return std::find(v.begin(), v.end(), cc) != v.end();
+  };
+  // Handles: a PCR, a policy session or a sequence; two for StartAuthSession
+  // and EventSequenceComplete.
+  const std::vector<uint32_t> one = {0x13C, 0x13D, 0x13E, 0x15C, 0x16B, 0x17F, 0x180, 0x182, 0x189, 0x18C};
+  const std::vector<uint32_t> two = {0x176, 0x185};
+  const std::vector<uint32_t> rhandle = {0x176, 0x186};  // StartAuthSession, HashSequenceStart
+  const std::vector<uint32_t> flushed = {0x13E, 0x185};  // the sequence completions
   ASSERT_EQ(l.items.size(), want.size());
   for (size_t i = 0; i < want.size(); ++i) {
-    EXPECT_EQ(l.items[i].first & 0xFFFF, want[i]);
-    const uint32_t handles = (l.items[i].first >> 25) & 7;
-    const bool takes_pcr = want[i] == 0x13C || want[i] == 0x13D || want[i] == 0x182;
-    EXPECT_EQ(handles, takes_pcr ? 1u : 0u) << std::hex << want[i];
+    const uint32_t a = l.items[i].first;
+    EXPECT_EQ(a & 0xFFFF, want[i]);
+    EXPECT_EQ((a >> 25) & 7, in(two, want[i]) ? 2u : in(one, want[i]) ? 1u : 0u) << std::hex << want[i];
+    EXPECT_EQ((a >> 28) & 1, in(rhandle, want[i]) ? 1u : 0u) << std::hex << want[i];
+    EXPECT_EQ((a >> 24) & 1, in(flushed, want[i]) ? 1u : 0u) << std::hex << want[i];
   }
   const auto fixed = all_fixed();
   EXPECT_EQ(fixed.at(0x129), want.size());  // TOTAL_COMMANDS
