@@ -44,9 +44,15 @@ const CommandEntry kCommands[] = {
 };
 constexpr size_t kNumCommands = sizeof(kCommands) / sizeof(kCommands[0]);
 
+// Binary search: the table is sorted by command code (tests/firmware checks
+// that every listed command is found).
 const CommandEntry* find_command(TPM_CC cc) {
-  for (size_t i = 0; i < kNumCommands; ++i) {
-    if (kCommands[i].cc == cc) return &kCommands[i];
+  size_t lo = 0, hi = kNumCommands;
+  while (lo < hi) {
+    const size_t mid = (lo + hi) / 2;
+    if (kCommands[mid].cc == cc) return &kCommands[mid];
+    if (kCommands[mid].cc < cc) lo = mid + 1;
+    else hi = mid;
   }
   return nullptr;
 }

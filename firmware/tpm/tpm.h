@@ -75,6 +75,7 @@ struct Tpm {
   bool clock_safe;           // Clock cannot have gone back (TPMS_CLOCK_INFO.safe)
   bool nv_failed;            // the flash could not be read at power-on: never save over it
   uint64_t clock_saved_ms;   // Clock at the last save (attempt); the periodic save counts from it
+  uint64_t clock_check_cycles;  // hal::cycles() before which no periodic clock save can be due
   uint8_t stir[32];          // StirRandom input, mixed into GetRandom
   PcrBanks pcrs;
   AuthSession sessions[kMaxLoadedSessions];  // lost at Startup and power cycles

@@ -6,7 +6,7 @@
 `include "soc_map.vh"
 
 module entropy #(
-  parameter integer Depth = 8
+  parameter integer Depth = 16  // GetRandom takes 16 words at once
 ) (
   input  wire        clk_i,
   input  wire        rst_ni,
