@@ -2,6 +2,7 @@
 #include "tpm/nv_state.h"
 
 #include "hal/clock.h"
+#include "nv_layout.h"
 #include "soc_map.h"
 
 #include <string.h>

@@ -1,6 +1,6 @@
 // Tpm::nv in the flash, crash-safe: a versioned record (magic, format
 // version, sequence number, payload, SHA-256 over all of it) in two
-// alternating 4 KiB sectors (spec/soc_map.def NV_TPM_STATE_A/B). A save erases
+// alternating 4 KiB sectors (spec/nv_layout.def NV_TPM_STATE_A/B). A save erases
 // the sector that does not hold the newest valid record, programs the new
 // record and reads it back, so a power loss at any moment leaves the previous
 // record intact; load takes the valid record with the highest sequence number.

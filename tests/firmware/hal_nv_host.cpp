@@ -7,6 +7,8 @@
 // `size` bytes (0: no flash, every call fails); host_hal::nv_set_failure(true)
 // makes every erase and program fail without changing anything, like a flash
 // that stopped answering; host_hal::nv_contents() shows the array.
+#include "nv_layout.h"
+#include "soc_map.h"
 #include <cstdint>
 #include <cstring>
 #include <mutex>
@@ -15,7 +17,7 @@
 #include "hal/nv.h"
 
 namespace {
-constexpr size_t kDefaultSize = 1u << 20;  // 1 MiB, like a small W25Q
+constexpr size_t kDefaultSize = MCTPM_NV_MIN_FLASH_SIZE;  // the smallest flash the layout allows
 
 struct Device {
   std::mutex lock;

@@ -9,6 +9,7 @@
 
 #include "hal/nv.h"
 #include "host_hal.h"
+#include "nv_layout.h"
 #include "soc_map.h"
 #include "tpm/nv_state.h"
 #include "tpm_client.h"
@@ -59,7 +60,7 @@ class NvStateTest : public TpmTest {
     TpmTest::SetUp();
     ASSERT_EQ(tpm::nv_state::load(tpm_), LoadResult::Erased);
   }
-  void TearDown() override { host_hal::nv_reset(1u << 20); }
+  void TearDown() override { host_hal::nv_reset(MCTPM_NV_MIN_FLASH_SIZE); }
 
   LoadResult boot() {
     tpm::init(tpm_);

@@ -22,6 +22,7 @@
 #include "sim_server.h"
 #include "spi_flash_model.h"
 #include "sim_socket.h"
+#include "nv_layout.h"
 #include "soc_map.h"
 #include "verilated.h"
 #include "verilated_fst_c.h"
@@ -227,7 +228,7 @@ int main(int argc, char** argv) {
     ("flash", po::value(&flash_path),
      "file backing the NV flash model (a model of the board's SPI flash; created erased if missing). "
      "Without it the model uses a temporary file and nothing survives mctpm-sim")
-    ("flash-size", po::value(&flash_size)->default_value(1u << 20), "flash model bytes; 0 = size of the existing file")
+    ("flash-size", po::value(&flash_size)->default_value(MCTPM_NV_MIN_FLASH_SIZE), "flash model bytes; 0 = size of the existing file")
     ("trace", po::value(&trace), "dump an FST waveform to this file (slow: ~0.3 M cycles/s)")
     ("entropy-seed", po::value(&seed), "make the noise-source model reproducible from this seed")
     ("profile", po::value(&profile),
