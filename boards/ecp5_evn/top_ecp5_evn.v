@@ -71,55 +71,25 @@ module top_ecp5_evn #(
     .CLKINTFB     ()
   );
 
-  // ---- reset: asserted asynchronously (button, PLL not locked), released
-  // synchronously to clk after 4 cycles ----
-  wire       arst_n = btn_reset_ni & pll_locked;
-  reg  [3:0] rst_sync_q;
-  always @(posedge clk or negedge arst_n) begin
-    if (!arst_n) rst_sync_q <= 4'd0;
-    else         rst_sync_q <= {rst_sync_q[2:0], 1'b1};
-  end
-  wire rst_n = rst_sync_q[3];
-
-  // ---- noise source ----
-  wire        ent_valid, ent_ready, ent_fail;
-  wire [31:0] ent_word;
-  ring_osc_source u_noise (
+  // ---- reset, noise source, SoC, flash clock: boards/common/mctpm_board_core.v ----
+  wire miso, pirq_n, booted, idle, trap, ent_fail, heartbeat, fast_blink;
+  mctpm_board_core #(.RomInitFile(RomInitFile)) u_core (
     .clk_i         (clk),
-    .rst_ni        (rst_n),
-    .ready_i       (ent_ready),
-    .valid_o       (ent_valid),
-    .word_o        (ent_word),
+    .arst_ni       (btn_reset_ni & pll_locked),
+    .tpm_sclk_i    (tpm_sclk_i),
+    .tpm_cs_ni     (tpm_cs_ni),
+    .tpm_mosi_i    (tpm_mosi_i),
+    .tpm_miso_o    (miso),
+    .tpm_pirq_no   (pirq_n),
+    .flash_cs_no   (flash_cs_no),
+    .flash_mosi_o  (flash_mosi_o),
+    .flash_miso_i  (flash_miso_i),
+    .booted_o      (booted),
+    .idle_o        (idle),
+    .trap_o        (trap),
     .health_fail_o (ent_fail),
-    .test_bit_i    (1'b0),
-    .test_valid_i  (1'b0)
-  );
-
-  // ---- the SoC ----
-  wire        miso, pirq_n, trap;
-  wire        flash_sck;
-  wire [31:0] fw_status;
-  mctpm_soc #(.RomInitFile(RomInitFile)) u_soc (
-    .clk_i                 (clk),
-    .rst_ni                (rst_n),
-    .spi_sclk_i            (tpm_sclk_i),
-    .spi_cs_ni             (tpm_cs_ni),
-    .spi_mosi_i            (tpm_mosi_i),
-    .spi_miso_o            (miso),
-    .pirq_no               (pirq_n),
-    .entropy_valid_i       (ent_valid),
-    .entropy_word_i        (ent_word),
-    .entropy_health_fail_i (ent_fail),
-    .entropy_ready_o       (ent_ready),
-    .flash_sck_o           (flash_sck),
-    .flash_cs_no           (flash_cs_no),
-    .flash_mosi_o          (flash_mosi_o),
-    .flash_miso_i          (flash_miso_i),
-    .trap_o                (trap),
-    .fw_status_o           (fw_status),
-    .fw_cmd_cycles_o       (),
-    .console_data_o        (),
-    .console_valid_o       ()
+    .heartbeat_o   (heartbeat),
+    .fast_blink_o  (fast_blink)
   );
 
   // ---- pins ----
@@ -128,21 +98,9 @@ module top_ecp5_evn #(
   assign flash_wp_no   = 1'b1;
   assign flash_hold_no = 1'b1;
 
-  // After configuration the flash clock pin belongs to the configuration
-  // logic; USRMCLK hands it to user logic.
-  (* keep *) USRMCLK u_flash_clk (
-    .USRMCLKI  (flash_sck),
-    .USRMCLKTS (1'b0)
-  );
-
   // ---- LEDs: 0 booted, 1 idle, 2 trap, 3 entropy health failure,
   // 4 heartbeat (clock and reset alive, ~0.7 Hz at 48 MHz); lit when low ----
-  reg [25:0] beat_q;
-  always @(posedge clk) begin
-    if (!rst_n) beat_q <= 26'd0;
-    else        beat_q <= beat_q + 1'b1;
-  end
-  assign led_no = ~{3'b000, beat_q[25], ent_fail, trap, fw_status[1:0]};
+  assign led_no = ~{3'b000, heartbeat, ent_fail, trap, idle, booted};
 
-  wire unused_ok = &{1'b0, fw_status[31:2]};
+  wire unused_ok = &{1'b0, fast_blink};
 endmodule
