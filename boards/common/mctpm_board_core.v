@@ -3,7 +3,10 @@
 // USRMCLK, and a heartbeat counter for status LEDs. A board top adds only its
 // clock (PLL or not), its pins and how its LEDs show the status.
 module mctpm_board_core #(
-  parameter RomInitFile = ""
+  parameter RomInitFile = "",
+  // The device secret of this board's bitstream (its "fuses"); 0 =
+  // unprovisioned: no context can be sealed (XON answers MGMT_RC_NO_SECRET).
+  parameter [255:0] DeviceSecret = 256'd0
 ) (
   input  wire clk_i,
   input  wire arst_ni,        // asynchronous: button, PLL not locked
@@ -50,7 +53,7 @@ module mctpm_board_core #(
   // ---- the SoC ----
   wire        flash_sck;
   wire [31:0] fw_status;
-  mctpm_soc #(.RomInitFile(RomInitFile)) u_soc (
+  mctpm_soc #(.RomInitFile(RomInitFile), .DeviceSecret(DeviceSecret)) u_soc (
     .clk_i                 (clk_i),
     .rst_ni                (rst_n),
     .spi_sclk_i            (tpm_sclk_i),

@@ -9,7 +9,13 @@
 // cycles and an RSP_BUF word write 4, because the buffers are byte wide.
 // MISO is driven 0 while CS is high (no tristate: a board top that shares
 // MISO gates it with CS).
+//
+// Ring control (rtl/ring) sees every complete command at tpmGo (go_o,
+// cmd_cc_o) and may trap it (trap_i); the trapped command's response is the
+// fixed 10-byte MGMT_RC_TRAPPED answer served from here, not from the
+// response buffer, so neither the firmware nor its buffer is involved.
 `include "soc_map.vh"
+`include "management.vh"
 
 module spi_tpm (
   input  wire        clk_i,
@@ -26,7 +32,17 @@ module spi_tpm (
   input  wire        spi_cs_ni,
   input  wire        spi_mosi_i,
   output wire        spi_miso_o,
-  output wire        pirq_no
+  output wire        pirq_no,
+
+  // ring control (rtl/ring)
+  output wire        go_o,              // pulse: tpmGo of a complete command
+  output wire [31:0] cmd_cc_o,          // its code; the pending command's while cmd_pending_o
+  input  wire        trap_i,            // with go_o: answer MGMT_RC_TRAPPED in hardware
+  output wire        cmd_pending_o,     // the firmware owns a command (CMD_STATUS bit 0)
+  output wire        rsp_done_o,        // pulse: RSP_LEN written for the pending command
+  input  wire        ring_cr0_i,        // shown in MCTPM_RING_STATUS
+  input  wire [15:0] ring_trap_count_i,
+  input  wire [31:0] ring_trap_cc_i     // shown in MCTPM_TRAP_CC
 );
   localparam integer AddrW = 12;  // log2(TPMIF_BUF_SIZE): the harness checks the buffer size
   localparam [31:0] Name0    = "spi_";
@@ -41,16 +57,19 @@ module spi_tpm (
   localparam [31:0] OffExec  = `MCTPM_TPMIF_EXEC_CYCLES;
   localparam [31:0] OffCmdBf = `MCTPM_TPMIF_CMD_BUF;
   localparam [31:0] OffRspBf = `MCTPM_TPMIF_RSP_BUF;
+  localparam [31:0] RcTrapped = `MCTPM_MGMT_RC_TRAPPED;
+  // 80 01 | size 0000000A | MGMT_RC_TRAPPED, all big-endian
+  localparam [79:0] TrapRsp   = {16'h8001, 32'd10, RcTrapped};
 
   // ---- SPI domain <-> system domain ----
   wire             req_tgl, ack_tgl, fifo_sel;
-  wire [31:0]      hdr, rd_word, wr_word, cmd_size;
+  wire [31:0]      hdr, rd_word, wr_word, cmd_size, cmd_cc_spi;
   wire [AddrW-1:0] base;
   wire [AddrW:0]   limit;
   wire [6:0]       count, prev_count;
   wire             cmd_we;
   wire [AddrW-1:0] cmd_waddr, rsp_raddr;
-  wire [7:0]       cmd_wdata, rsp_rdata;
+  wire [7:0]       cmd_wdata, rsp_rdata, rsp_buf_rdata;
 
   spi_tpm_phy #(.AddrW(AddrW)) u_phy (
     .rst_ni       (rst_ni),
@@ -69,6 +88,7 @@ module spi_tpm (
     .prev_count_o (prev_count),
     .wr_word_o    (wr_word),
     .cmd_size_o   (cmd_size),
+    .cmd_cc_o     (cmd_cc_spi),
     .cmd_we_o     (cmd_we),
     .cmd_waddr_o  (cmd_waddr),
     .cmd_wdata_o  (cmd_wdata),
@@ -84,6 +104,7 @@ module spi_tpm (
   wire [2:0]       cmd_locality;
   wire [AddrW:0]   cmd_len;
   wire [31:0]      exec_cycles;
+  wire             trap_rsp;
 
   spi_tpm_core #(.AddrW(AddrW)) u_core (
     .clk_i            (clk_i),
@@ -100,6 +121,7 @@ module spi_tpm (
     .prev_count_i     (prev_count),
     .wr_word_i        (wr_word),
     .cmd_size_i       (cmd_size),
+    .cmd_cc_i         (cmd_cc_spi),
     .self_test_done_i (self_test_done_q),
     .rsp_len_we_i     (rsp_len_we),
     .rsp_len_i        (rsp_len),
@@ -109,8 +131,17 @@ module spi_tpm (
     .cmd_locality_o   (cmd_locality),
     .cmd_len_o        (cmd_len),
     .exec_cycles_o    (exec_cycles),
+    .go_o             (go_o),
+    .cmd_cc_o         (cmd_cc_o),
+    .trap_i           (trap_i),
+    .trap_rsp_o       (trap_rsp),
+    .ring_cr0_i       (ring_cr0_i),
+    .ring_trap_count_i(ring_trap_count_i),
+    .ring_trap_cc_i   (ring_trap_cc_i),
     .pirq_no          (pirq_no)
   );
+  assign cmd_pending_o = cmd_pending;
+  assign rsp_done_o    = rsp_len_we & cmd_pending;
 
   // ---- buffers ----
   reg  [2:0]       step_q;   // byte lane sequencing for buffer words
@@ -149,8 +180,20 @@ module spi_tpm (
     .wdata_i (rsp_wdata),
     .rclk_i  (spi_sclk_i),
     .raddr_i (rsp_raddr),
-    .rdata_o (rsp_rdata)
+    .rdata_o (rsp_buf_rdata)
   );
+
+  // The trap response, read like the buffer: registered on SCLK, one edge
+  // after the address. trap_rsp changes only at a tpmGo commit, never while
+  // a response is being read, so it is quasi-static for the SCLK domain.
+  localparam [AddrW-1:0] TrapLen = 10;
+  reg [7:0] trap_byte_q;
+  always @(posedge spi_sclk_i or negedge rst_ni) begin
+    if (!rst_ni)                 trap_byte_q <= 8'hFF;
+    else if (rsp_raddr < TrapLen) trap_byte_q <= TrapRsp[8'd79 - {1'b0, rsp_raddr[3:0], 3'b000} -: 8];
+    else                         trap_byte_q <= 8'hFF;
+  end
+  assign rsp_rdata = trap_rsp ? trap_byte_q : rsp_buf_rdata;
 
   // ---- bus ----
   wire [31:0] cmd_status = {{(15-AddrW){1'b0}}, cmd_len, 9'd0, cmd_locality,

@@ -11,6 +11,12 @@
 // commit (register write effects, FIFO pointer advances). If a CS-high pulse
 // was too short to be seen, the next request commits the previous frame first
 // with the phy's prev_count_i.
+//
+// Ring trap (rtl/ring): at the tpmGo commit the core offers the command's
+// code to ring control (go_o, cmd_cc_o); if trap_i answers in that cycle the
+// command never reaches the firmware: the core goes straight to Completion
+// with the 10-byte MGMT_RC_TRAPPED response (trap_rsp_o selects it in the
+// wrapper instead of the response buffer) and sets INT_STATUS.ringTrap.
 `include "tpm_spi_regs.vh"
 
 module spi_tpm_core #(
@@ -32,6 +38,7 @@ module spi_tpm_core #(
   input  wire [6:0]       prev_count_i,
   input  wire [31:0]      wr_word_i,
   input  wire [31:0]      cmd_size_i,
+  input  wire [31:0]      cmd_cc_i,       // command bytes 6..9 (phy)
 
   // firmware side
   input  wire             self_test_done_i,
@@ -43,6 +50,15 @@ module spi_tpm_core #(
   output reg  [2:0]       cmd_locality_o,
   output wire [AddrW:0]   cmd_len_o,
   output reg  [31:0]      exec_cycles_o,
+
+  // ring control (rtl/ring)
+  output wire             go_o,           // pulse: tpmGo accepted for a complete command
+  output wire [31:0]      cmd_cc_o,       // code of the command received last (pending one while cmd_pending_o)
+  input  wire             trap_i,         // with go_o: answer MGMT_RC_TRAPPED, do not execute
+  output reg              trap_rsp_o,     // the response is the trap response, not the buffer
+  input  wire             ring_cr0_i,     // for MCTPM_RING_STATUS
+  input  wire [15:0]      ring_trap_count_i,
+  input  wire [31:0]      ring_trap_cc_i, // for MCTPM_TRAP_CC
 
   output reg              pirq_no
 );
@@ -61,6 +77,8 @@ module spi_tpm_core #(
   localparam [31:0] OffXFifoE  = `MCTPM_TPM_XDATA_FIFO_END;
   localparam [31:0] OffDidVid  = `MCTPM_TPM_DID_VID;
   localparam [31:0] OffRid     = `MCTPM_TPM_RID;
+  localparam [31:0] OffRingSts = `MCTPM_MCTPM_RING_STATUS;
+  localparam [31:0] OffTrapCc  = `MCTPM_MCTPM_TRAP_CC;
   localparam [31:0] AccValid   = `MCTPM_TPM_ACCESS_VALID;
   localparam [31:0] AccActive  = `MCTPM_TPM_ACCESS_ACTIVE;
   localparam [31:0] AccSeized  = `MCTPM_TPM_ACCESS_BEEN_SEIZED;
@@ -81,11 +99,14 @@ module spi_tpm_core #(
   localparam [31:0] IntLocChg  = `MCTPM_TPM_INT_LOCALITY_CHANGE;
   localparam [31:0] IntCmdRdy  = `MCTPM_TPM_INT_COMMAND_READY;
   localparam [31:0] IntGlobal  = `MCTPM_TPM_INT_GLOBAL_ENABLE;
+  localparam [31:0] IntTrap    = `MCTPM_TPM_INT_RING_TRAP;
   // Only level-low interrupts exist (PIRQ#): INT_ENABLE.typePolarity (4:3)
   // reads 01 and is not writable.
   localparam [31:0] IntLowLevel = 32'h0000_0008;
-  localparam [31:0] IntEnMask  = IntGlobal | IntCmdRdy | IntLocChg | IntAvail;
-  localparam [31:0] IntStsMask = IntCmdRdy | IntLocChg | IntAvail;
+  localparam [31:0] IntEnMask  = IntGlobal | IntCmdRdy | IntTrap | IntLocChg | IntAvail;
+  localparam [31:0] IntStsMask = IntCmdRdy | IntTrap | IntLocChg | IntAvail;
+  // The trap response: tag, size and code are the whole response.
+  localparam [AddrW:0] TrapRspLen = 10;
 
   // Interface state machine (see README).
   localparam [2:0] StIdle       = 3'd0;  // commandReady=0 -> StReady (write commandReady)
@@ -103,6 +124,7 @@ module spi_tpm_core #(
   reg [2:0]     st_q;
   reg [AddrW:0] wr_ptr_q, rd_ptr_q, rsp_len_q;
   reg [31:0]    cmd_size_q;
+  reg [31:0]    cmd_cc_q;
   reg [31:0]    exec_cnt_q;
   reg           fw_done_q;       // RSP_LEN written, not yet applied
   reg [AddrW:0] fw_len_q;
@@ -178,6 +200,8 @@ module spi_tpm_core #(
       else if (off_al == OffIfId[11:0])    reg_word = `MCTPM_TPM_INTERFACE_ID_VALUE;
       else if (off_al == OffDidVid[11:0])  reg_word = (`MCTPM_TPM_DID << 16) | `MCTPM_TPM_VID;
       else if (off_al == OffRid[11:0])     reg_word = 32'hFFFF_FF00 | `MCTPM_TPM_RID_VALUE;
+      else if (off_al == OffRingSts[11:0]) reg_word = {ring_trap_count_i, 15'd0, ring_cr0_i};
+      else if (off_al == OffTrapCc[11:0])  reg_word = ring_trap_cc_i;
     end
   endfunction
 
@@ -203,6 +227,9 @@ module spi_tpm_core #(
   wire        c_regwr   = commit_now && !f_read_q && !f_fifo_q && f_inrange_q;
   wire        c_access  = c_regwr && (c_off_al == OffAccess[11:0]) && c_strb[0];
   wire        c_sts0    = c_regwr && (c_off_al == OffSts[11:0]) && c_strb[0] && c_mine;
+  // tpmGo that hands a complete command on (to the firmware, or to the trap)
+  wire        c_go      = c_sts0 && (c_data & StsCmdRdy) == 0 && (c_data & StsGo) != 0 &&
+                          st_q == StReception && !sts_expect;
   wire [31:0] c_intsts_clr = (c_regwr && c_off_al == OffIntSts[11:0]) ?
                              (c_data & {{8{c_strb[3]}}, {8{c_strb[2]}}, {8{c_strb[1]}}, {8{c_strb[0]}}}) :
                              32'd0;
@@ -244,6 +271,8 @@ module spi_tpm_core #(
       rd_ptr_q       <= {(AddrW+1){1'b0}};
       rsp_len_q      <= {(AddrW+1){1'b0}};
       cmd_size_q     <= 32'd0;
+      cmd_cc_q       <= 32'd0;
+      trap_rsp_o     <= 1'b0;
       overflow_o     <= 1'b0;
       aborted_o      <= 1'b0;
       cmd_locality_o <= 3'd0;
@@ -275,6 +304,7 @@ module spi_tpm_core #(
         if (f_fifo_q && f_accept_q && !f_read_q) begin
           wr_ptr_q   <= wr_ptr_q + c_moved;
           cmd_size_q <= cmd_size_i;
+          cmd_cc_q   <= cmd_cc_i;
           if (c_count_ext > f_limit_q) overflow_o <= 1'b1;
           if (c_moved != 0 && st_q == StReady) st_q <= StReception;
         end
@@ -325,11 +355,18 @@ module spi_tpm_core #(
               default: aborted_o <= 1'b1;  // Execution: firmware finishes first
             endcase
           end else if ((c_data & StsGo) != 0) begin
-            if (st_q == StReception && !sts_expect) begin
+            if (c_go && trap_i) begin
+              // ring control trapped it: answer in hardware, skip the firmware
+              st_q       <= StCompletion;
+              rd_ptr_q   <= {(AddrW+1){1'b0}};
+              rsp_len_q  <= TrapRspLen;
+              trap_rsp_o <= 1'b1;
+            end else if (c_go) begin
               st_q           <= StExecution;
               exec_cnt_q     <= 32'd0;
               aborted_o      <= 1'b0;
               cmd_locality_o <= act_loc_q;
+              trap_rsp_o     <= 1'b0;
             end
           end else if ((c_data & StsRetry) != 0) begin
             if (st_q == StCompletion) rd_ptr_q <= {(AddrW+1){1'b0}};
@@ -380,6 +417,7 @@ module spi_tpm_core #(
   // ---- interrupts: INT_STATUS bits latch enabled events, write 1 clears ----
   wire [31:0] events =
       ((data_avail && !avail_prev_q) ? IntAvail : 32'd0) |
+      ((c_go && trap_i) ? IntTrap : 32'd0) |
       (((st_q == StReady) && !cmd_rdy_prev_q) ? IntCmdRdy : 32'd0) |
       (((act_valid_q != act_valid_prev_q) || (act_loc_q != act_loc_prev_q)) ? IntLocChg : 32'd0);
 
@@ -396,12 +434,16 @@ module spi_tpm_core #(
       cmd_rdy_prev_q   <= (st_q == StReady);
       act_valid_prev_q <= act_valid_q;
       act_loc_prev_q   <= act_loc_q;
-      int_sts_q        <= ((int_sts_q & ~c_intsts_clr) | (events & int_en_q)) & IntStsMask;
+      // ringTrap latches whether or not it is enabled (a polling host reads
+      // it too); the other bits only while enabled, as before.
+      int_sts_q        <= ((int_sts_q & ~c_intsts_clr) | (events & (int_en_q | IntTrap))) & IntStsMask;
       pirq_no          <= ~(int_en_q[31] && ((int_sts_q & int_en_q & IntStsMask) != 0));
     end
   end
 
   assign cmd_pending_o = (st_q == StExecution);
+  assign go_o          = c_go;
+  assign cmd_cc_o      = cmd_cc_q;
   // The transfer size matters only to the phy.
   wire unused_ok = &{1'b0, hdr_i[30:24]};
   assign cmd_len_o     = wr_ptr_q;

@@ -14,9 +14,9 @@
 //     the edges);
 //   - the data phase moves bytes between MISO/MOSI and either a 4-byte
 //     holding word (registers) or the buffers (FIFO);
-//   - count_o / wr_word_o / cmd_size_o are stable from the moment CS rises
-//     until the next header completes, so the system domain reads them after
-//     its synchronised view of CS is high.
+//   - count_o / wr_word_o / cmd_size_o / cmd_cc_o are stable from the moment
+//     CS rises until the next header completes, so the system domain reads
+//     them after its synchronised view of CS is high.
 //
 // Frame state (bit counter, phase, shift registers, MISO) is held in reset
 // while CS is high; the handshake, header and results persist across frames
@@ -45,6 +45,7 @@ module spi_tpm_phy #(
   output reg  [6:0]       prev_count_o, // count_o of the frame before
   output reg  [31:0]      wr_word_o,    // register write bytes, byte 0 in 7:0
   output reg  [31:0]      cmd_size_o,   // command bytes 2..5 as written (big endian)
+  output reg  [31:0]      cmd_cc_o,     // command bytes 6..9 as written (big endian); 0 from byte 0 on
 
   // command buffer write port (SCLK)
   output wire             cmd_we_o,
@@ -112,6 +113,7 @@ module spi_tpm_phy #(
       prev_count_o <= 7'd0;
       wr_word_o    <= 32'd0;
       cmd_size_o   <= 32'd0;
+      cmd_cc_o     <= 32'd0;
     end else begin
       ack_s1_q <= ack_tgl_i;
       ack_s2_q <= ack_s1_q;
@@ -133,13 +135,21 @@ module spi_tpm_phy #(
           endcase
         end
         // The system domain needs the command's size field (bytes 2..5) for
-        // Expect; capturing it here saves a read port on the buffer.
+        // Expect and its code (bytes 6..9) for the ring trap; capturing them
+        // here saves a read port on the buffer. A new command (byte 0)
+        // clears the code, so a command too short to carry one never shows
+        // the code of the one before.
         if (cmd_we_o) begin
           case (cmd_waddr_o)
+            0: cmd_cc_o          <= 32'd0;
             2: cmd_size_o[31:24] <= byte_in;
             3: cmd_size_o[23:16] <= byte_in;
             4: cmd_size_o[15:8]  <= byte_in;
             5: cmd_size_o[7:0]   <= byte_in;
+            6: cmd_cc_o[31:24]   <= byte_in;
+            7: cmd_cc_o[23:16]   <= byte_in;
+            8: cmd_cc_o[15:8]    <= byte_in;
+            9: cmd_cc_o[7:0]     <= byte_in;
             default: ;
           endcase
         end

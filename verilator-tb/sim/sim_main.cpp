@@ -2,11 +2,15 @@
 // connects over TCP (spec/sim_socket.def) and moves SPI frames; the harness
 // drives the chip's SPI pins with the system and SPI clocks interleaved in
 // simulated time, so cycle counts mean what they would on a board.
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <unistd.h>
-#include <signal.h>
 
 #include <boost/program_options.hpp>
 #include <chrono>
@@ -33,12 +37,15 @@ namespace {
 // The temporary flash file to remove when a signal ends the simulator (the
 // flash model syncs every program and erase, so stopping is always safe).
 char g_temp_flash[64] = {0};
+// The temporary fuse file (no --fuses) to remove likewise.
+char g_temp_fuses[64] = {0};
 // The profile to write when a signal ends the simulator (--profile).
 const PcProfiler* g_profiler = nullptr;
 
 void on_stop_signal(int) {
   if (g_profiler) g_profiler->write();
   if (g_temp_flash[0]) unlink(g_temp_flash);
+  if (g_temp_fuses[0]) unlink(g_temp_fuses);
   _exit(0);
 }
 
@@ -66,6 +73,57 @@ extern "C" unsigned int mctpm_sim_entropy_word() {
 }
 
 namespace {
+
+// ---- the fuses: the device secret, one line of 64 hex digits ----
+// device_secret.v reads the file with $readmemh (+fuses=FILE), so it is the
+// chip's identity: the same file makes a restarted simulator the same chip.
+constexpr size_t kSecretBytes = MCTPM_SEAL_DEVICE_SECRET_BYTES;
+constexpr size_t kMaxPlusargPath = 512;  // device_secret.v keeps 4096 bits of path
+
+// Empty when `path` holds exactly one line of 64 hex digits, else what is wrong.
+std::string check_fuse_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return "cannot read it";
+  std::string line, extra;
+  std::getline(in, line);
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  while (std::getline(in, extra)) {
+    if (extra.find_first_not_of(" \t\r") != std::string::npos) return "it has more than one line";
+  }
+  if (line.size() != 2 * kSecretBytes) {
+    return "its line has " + std::to_string(line.size()) + " characters, not " + std::to_string(2 * kSecretBytes) +
+           " hex digits";
+  }
+  if (line.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos) return "its line is not all hex digits";
+  return "";
+}
+
+// A fresh random secret written to `path`, which must not exist: mode 0600,
+// created exclusively so an existing chip identity is never overwritten.
+bool write_new_fuse_file(const std::string& path, std::string& why) {
+  unsigned char secret[kSecretBytes];
+  if (getrandom(secret, sizeof secret, 0) != ssize_t(sizeof secret)) {
+    why = "getrandom failed";
+    return false;
+  }
+  std::string hex;
+  char buf[3];
+  for (unsigned char b : secret) {
+    snprintf(buf, sizeof buf, "%02x", b);
+    hex += buf;
+  }
+  hex += "\n";
+  const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+  if (fd < 0) {
+    why = strerror(errno);
+    return false;
+  }
+  const bool ok = write(fd, hex.data(), hex.size()) == ssize_t(hex.size()) && fsync(fd) == 0;
+  if (!ok) why = strerror(errno);
+  close(fd);
+  if (!ok) unlink(path.c_str());
+  return ok;
+}
 
 using mctpm_sim::Reply;
 using mctpm_sim::Request;
@@ -211,7 +269,7 @@ class Chip {
 
 int main(int argc, char** argv) {
   po::options_description desc("mctpm-sim: the mctpm chip, Verilated, reachable over a local socket");
-  std::string firmware, trace, port_file, flash_path;
+  std::string firmware, trace, port_file, flash_path, fuses_path;
   size_t flash_size;
   uint32_t sys_hz, spi_hz;
   uint16_t port;
@@ -229,6 +287,11 @@ int main(int argc, char** argv) {
      "file backing the NV flash model (a model of the board's SPI flash; created erased if missing). "
      "Without it the model uses a temporary file and nothing survives mctpm-sim")
     ("flash-size", po::value(&flash_size)->default_value(MCTPM_NV_MIN_FLASH_SIZE), "flash model bytes; 0 = size of the existing file")
+    ("fuses", po::value(&fuses_path),
+     "file holding the device secret (the model of the chip's fuses): one line of 64 hex digits. Created "
+     "with a fresh random secret (mode 0600) if missing, so restarting with the same file is the same chip "
+     "(its sealed context blobs load again). Without it the chip gets a random secret in a temporary file "
+     "removed at exit: a new chip every run")
     ("trace", po::value(&trace), "dump an FST waveform to this file (slow: ~0.3 M cycles/s)")
     ("entropy-seed", po::value(&seed), "make the noise-source model reproducible from this seed")
     ("profile", po::value(&profile),
@@ -270,6 +333,49 @@ int main(int argc, char** argv) {
     temp_flash = flash_path = tmpl;
     snprintf(g_temp_flash, sizeof g_temp_flash, "%s", tmpl);
   }
+  // The device secret: --fuses FILE (created if missing), else a temporary
+  // file with a fresh secret, removed at exit.
+  std::string temp_fuses;
+  if (fuses_path.empty()) {
+    char tmpl[] = "/tmp/mctpm-sim-fuses-XXXXXX";
+    const int fd = mkstemp(tmpl);  // mode 0600
+    if (fd < 0) {
+      std::cerr << "mctpm-sim: cannot create a temporary fuse file\n";
+      return 1;
+    }
+    close(fd);
+    unlink(tmpl);
+    std::string why;
+    if (!write_new_fuse_file(tmpl, why)) {
+      std::cerr << "mctpm-sim: cannot write the temporary fuse file " << tmpl << ": " << why << "\n";
+      return 1;
+    }
+    temp_fuses = fuses_path = tmpl;
+    snprintf(g_temp_fuses, sizeof g_temp_fuses, "%s", tmpl);
+  } else {
+    struct stat st;
+    if (stat(fuses_path.c_str(), &st) != 0) {
+      std::string why;
+      if (errno != ENOENT || !write_new_fuse_file(fuses_path, why)) {
+        std::cerr << "mctpm-sim: cannot create the fuse file " << fuses_path << ": "
+                  << (why.empty() ? strerror(errno) : why) << "\n";
+        return 2;
+      }
+      std::cerr << "mctpm-sim: new chip: a fresh device secret is in " << fuses_path << "\n";
+    }
+    if (fuses_path.size() > kMaxPlusargPath) {
+      std::cerr << "mctpm-sim: the fuse file's path is longer than " << kMaxPlusargPath
+                << " characters (the RTL's +fuses plusarg holds no more)\n";
+      return 2;
+    }
+    const std::string bad = check_fuse_file(fuses_path);
+    if (!bad.empty()) {
+      std::cerr << "mctpm-sim: the fuse file " << fuses_path << " is not one line of 64 hex digits: " << bad
+                << " (left unchanged)\n";
+      return 2;
+    }
+  }
+
   signal(SIGTERM, on_stop_signal);
   signal(SIGINT, on_stop_signal);
   struct RemoveAtExit {
@@ -277,13 +383,14 @@ int main(int argc, char** argv) {
     ~RemoveAtExit() {
       if (!path.empty()) unlink(path.c_str());
     }
-  } remove_temp{temp_flash};
+  } remove_temp{temp_flash}, remove_temp_fuses{temp_fuses};
 
   try {
     VerilatedContext ctx;
     const std::string plus = "+firmware=" + firmware;
-    const char* vargs[] = {"mctpm-sim", plus.c_str()};
-    ctx.commandArgs(2, vargs);
+    const std::string plus_fuses = "+fuses=" + fuses_path;
+    const char* vargs[] = {"mctpm-sim", plus.c_str(), plus_fuses.c_str()};
+    ctx.commandArgs(3, vargs);
     Chip chip(ctx, sys_hz, spi_hz, trace, flash_path, flash_size);
     if (!profile.empty()) g_profiler = chip.enable_profile(profile, profile_every);
     mctpm_sim::SimServer server(port);

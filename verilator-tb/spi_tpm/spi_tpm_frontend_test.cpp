@@ -17,6 +17,7 @@
 
 #include "Vspi_tpm.h"
 #include "dual_clock_sim.h"
+#include "management.h"
 #include "soc_map.h"
 #include "tpm_spi_regs.h"
 #include "verilated.h"
@@ -62,10 +63,29 @@ class SpiTpmFrontend : public ::testing::Test {
     top_->addr_i = 0;
     top_->wdata_i = 0;
     top_->wstrb_i = 0;
+    // Ring control's side (rtl/ring): no trap, ring 0, unless a case says so.
+    top_->trap_i = 0;
+    top_->ring_cr0_i = 0;
+    top_->ring_trap_count_i = 0;
+    top_->ring_trap_cc_i = 0;
     sim_ = std::make_unique<DualClockSim<Vspi_tpm>>(*top_, MCTPM_SYS_CLOCK_HZ, g_spi_hz);
     sim_->reset(5);
     sim_->run_sys_cycles(2);
   }
+  // Counts the one-cycle pulses to ring control, sampled once per clk_i cycle.
+  void count_ring_pulses() {
+    sim_->set_on_eval([this](uint64_t) {
+      if (top_->clk_i && !last_clk_) {
+        go_pulses_ += top_->go_o;
+        rsp_done_pulses_ += top_->rsp_done_o;
+        if (top_->go_o) go_cc_ = top_->cmd_cc_o;
+      }
+      last_clk_ = top_->clk_i;
+    });
+  }
+  int go_pulses_ = 0, rsp_done_pulses_ = 0;
+  uint32_t go_cc_ = 0;
+  bool last_clk_ = false;
   void TearDown() override { top_->final(); }
 
   // ---------------- host side: TPM over SPI ----------------
@@ -693,6 +713,125 @@ TEST_F(SpiTpmFrontend, ExecCyclesCountTpmGoToRspLen) {
   EXPECT_LE(exec, elapsed + 2000) << "tpmGo commit to wait_cmd_pending is short";
   linux_recv(0);
   EXPECT_EQ(fw_read(MCTPM_TPMIF_EXEC_CYCLES), exec) << "holds the last command's count";
+}
+
+// ---- ring trap (rtl/ring): the front end's half of the contract ----
+
+std::vector<uint8_t> mgmt_command(uint32_t cc, uint32_t size = 10) {
+  std::vector<uint8_t> v(size, 0x00);
+  v[0] = 0x80;
+  v[1] = 0x01;
+  v[2] = uint8_t(size >> 24);
+  v[3] = uint8_t(size >> 16);
+  v[4] = uint8_t(size >> 8);
+  v[5] = uint8_t(size);
+  if (size >= 10) {
+    v[6] = uint8_t(cc >> 24);
+    v[7] = uint8_t(cc >> 16);
+    v[8] = uint8_t(cc >> 8);
+    v[9] = uint8_t(cc);
+  }
+  return v;
+}
+
+std::vector<uint8_t> trapped_response() {
+  const uint32_t rc = MCTPM_MGMT_RC_TRAPPED;
+  return {0x80, 0x01, 0x00, 0x00, 0x00, 0x0A, uint8_t(rc >> 24), uint8_t(rc >> 16), uint8_t(rc >> 8), uint8_t(rc)};
+}
+
+TEST_F(SpiTpmFrontend, CommandCodeFromBytes6To9GoesToRingControlAtTpmGo) {
+  count_ring_pulses();
+  request_locality(0);
+  // Written in one burst.
+  round_trip(0, mgmt_command(MCTPM_MGMT_CC_LAUNCH, 11), tpm_blob(0x8001, 14, 0x01));
+  EXPECT_EQ(go_pulses_, 1);
+  EXPECT_EQ(go_cc_, uint32_t(MCTPM_MGMT_CC_LAUNCH));
+  EXPECT_EQ(rsp_done_pulses_, 1);
+  // Split across frames in the middle of the code.
+  auto cmd = mgmt_command(0x12345678u, 30);
+  command_ready(0);
+  write_bytes(0, MCTPM_TPM_DATA_FIFO, {cmd.begin(), cmd.begin() + 7});
+  write_bytes(0, MCTPM_TPM_DATA_FIFO, {cmd.begin() + 7, cmd.begin() + 9});
+  write_bytes(0, MCTPM_TPM_DATA_FIFO, {cmd.begin() + 9, cmd.end()});
+  write8(0, MCTPM_TPM_STS, MCTPM_TPM_STS_GO);
+  wait_cmd_pending();
+  EXPECT_EQ(go_pulses_, 2);
+  EXPECT_EQ(go_cc_, 0x12345678u);
+  EXPECT_EQ(top_->cmd_cc_o, 0x12345678u) << "the pending command's code, for the entry rule";
+  EXPECT_EQ(top_->cmd_pending_o, 1);
+  fw_complete(tpm_blob(0x8001, 10, 0x02));
+  EXPECT_EQ(rsp_done_pulses_, 2);
+  linux_recv(0);
+  // RSP_LEN with no command pending is not a response handed over.
+  fw_write(MCTPM_TPMIF_RSP_LEN, 10);
+  EXPECT_EQ(rsp_done_pulses_, 2);
+  // A command too short to carry a code shows 0, not the previous code.
+  round_trip(0, mgmt_command(0, 8), tpm_blob(0x8001, 10, 0x03));
+  EXPECT_EQ(go_pulses_, 3);
+  EXPECT_EQ(go_cc_, 0u);
+}
+
+TEST_F(SpiTpmFrontend, TrappedCommandIsAnsweredInHardwareAndNeverReachesFirmware) {
+  count_ring_pulses();
+  request_locality(0);
+  // Fill the response buffer with something else: the trap answer must not come from it.
+  round_trip(0, tpm_blob(0x8001, 20, 0x01), tpm_blob(0x8001, 64, 0xEE));
+  top_->trap_i = 1;  // ring control: CR0 = 1 and the code is in the management page
+  linux_send(0, mgmt_command(MCTPM_MGMT_CC_GET_STATE));
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_EQ(cmd_status() & 1u, 0u) << "the firmware sees the trapped command";
+    sim_->run_sys_cycles(20);
+  }
+  EXPECT_EQ(go_pulses_, 2);
+  uint32_t s = sts(0);
+  EXPECT_NE(s & MCTPM_TPM_STS_DATA_AVAIL, 0u);
+  EXPECT_EQ(burst_of(s), 10u);
+  top_->trap_i = 0;
+  EXPECT_EQ(linux_recv(0), trapped_response());
+  EXPECT_EQ(rsp_done_pulses_, 1) << "only the firmware's own response counts";
+  // INT_STATUS.ringTrap is set even without enable; PIRQ# stays high then.
+  EXPECT_EQ(read32(0, MCTPM_TPM_INT_STATUS), uint32_t(MCTPM_TPM_INT_RING_TRAP));
+  EXPECT_EQ(top_->pirq_no, 1);
+  write32(0, MCTPM_TPM_INT_STATUS, MCTPM_TPM_INT_RING_TRAP);
+  EXPECT_EQ(read32(0, MCTPM_TPM_INT_STATUS), 0u);
+  // responseRetry reads the trap answer again.
+  write8(0, MCTPM_TPM_STS, MCTPM_TPM_STS_RESPONSE_RETRY);
+  EXPECT_EQ(linux_recv(0), trapped_response());
+  // The next command goes to the firmware, its response from the buffer.
+  round_trip(0, tpm_blob(0x8001, 33, 0x30), tpm_blob(0x8001, 44, 0x40));
+  // In another locality, with the interrupt enabled: PIRQ# until cleared.
+  write8(0, MCTPM_TPM_ACCESS, MCTPM_TPM_ACCESS_ACTIVE);
+  request_locality(2);
+  write32(2, MCTPM_TPM_INT_ENABLE, MCTPM_TPM_INT_GLOBAL_ENABLE | MCTPM_TPM_INT_RING_TRAP);
+  EXPECT_EQ(read32(2, MCTPM_TPM_INT_ENABLE),
+            uint32_t(MCTPM_TPM_INT_GLOBAL_ENABLE | MCTPM_TPM_INT_RING_TRAP | 0x8u));
+  top_->trap_i = 1;
+  linux_send(2, mgmt_command(MCTPM_MGMT_CC_EXIT, 12));
+  top_->trap_i = 0;
+  sim_->run_sys_cycles(5);
+  EXPECT_EQ(top_->pirq_no, 0) << "PIRQ# for ringTrap";
+  EXPECT_EQ(linux_recv(2), trapped_response());
+  EXPECT_EQ(cmd_status() & 1u, 0u);
+  write8(2, MCTPM_TPM_INT_STATUS, MCTPM_TPM_INT_RING_TRAP);
+  sim_->run_sys_cycles(5);
+  EXPECT_EQ(top_->pirq_no, 1);
+  command_ready(2);
+  round_trip(2, tpm_blob(0x8001, 12, 0x50), tpm_blob(0x8001, 10, 0x60));
+}
+
+TEST_F(SpiTpmFrontend, RingStatusAndTrapCodeReadInEveryLocality) {
+  top_->ring_cr0_i = 1;
+  top_->ring_trap_count_i = 0x1234;
+  top_->ring_trap_cc_i = MCTPM_MGMT_CC_RESUME;
+  for (unsigned loc = 0; loc < MCTPM_TPM_SPI_LOCALITIES; ++loc) {
+    SCOPED_TRACE("locality " + std::to_string(loc));
+    EXPECT_EQ(read32(loc, MCTPM_MCTPM_RING_STATUS), 0x12340001u);
+    EXPECT_EQ(read32(loc, MCTPM_MCTPM_TRAP_CC), uint32_t(MCTPM_MGMT_CC_RESUME));
+    EXPECT_EQ(read8(loc, MCTPM_MCTPM_TRAP_CC + 1), uint8_t(MCTPM_MGMT_CC_RESUME >> 8));
+  }
+  write32(0, MCTPM_MCTPM_RING_STATUS, 0);  // read-only: the inputs decide
+  top_->ring_cr0_i = 0;
+  EXPECT_EQ(read32(1, MCTPM_MCTPM_RING_STATUS), 0x12340000u);
 }
 
 // Golden vectors for the README: a register write and FIFO write transcript.
