@@ -18,5 +18,15 @@ set(MCTPM_FW_PORTABLE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/tpm/session.cpp
   ${CMAKE_CURRENT_LIST_DIR}/tpm/policy.cpp
   ${CMAKE_CURRENT_LIST_DIR}/tpm/sequence.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/tpm/management.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/context/tpmcs.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/context/sealed_blob.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/context/context_log.cpp
+)
+# SoC drivers that touch registers only through soc/mmio.h: the host tests
+# build them too, against register models (tests/firmware/host_mmio.cpp).
+set(MCTPM_FW_MMIO_DRIVER_SOURCES
+  ${CMAKE_CURRENT_LIST_DIR}/soc/seal_engine.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/soc/ring.cpp
 )
 set(MCTPM_FW_PORTABLE_INCLUDE_DIR ${CMAKE_CURRENT_LIST_DIR})

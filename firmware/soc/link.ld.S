@@ -6,6 +6,8 @@ MEMORY
 {
   ROM (rx)  : ORIGIN = MCTPM_ROM_BASE, LENGTH = MCTPM_ROM_SIZE
   RAM (rwx) : ORIGIN = MCTPM_RAM_BASE, LENGTH = MCTPM_RAM_SIZE
+  CTX (rw)  : ORIGIN = MCTPM_CTX_BASE, LENGTH = MCTPM_CTX_SIZE
+  ROOT (rw) : ORIGIN = MCTPM_ROOT_BASE, LENGTH = MCTPM_ROOT_SIZE
 }
 ENTRY(_start)
 SECTIONS
@@ -35,8 +37,15 @@ SECTIONS
     . = ALIGN(4);
     __bss_end = .;
   } > RAM
+  /* The active context's TPM (zeroed by the hardware at reset and on
+     RING_SCRUB) and the root TPM with the root data (initialised by
+     chip_boot): no load image, no start-up zeroing. */
+  .ctx (NOLOAD) : ALIGN(4) { KEEP(*(.ctx .ctx.*)) } > CTX
+  .root (NOLOAD) : ALIGN(4) { KEEP(*(.root .root.*)) } > ROOT
+  ASSERT(ADDR(.root) == ORIGIN(ROOT), "the root TPM must start the ROOT region (ring-1 window)")
   __stack_top = ORIGIN(RAM) + LENGTH(RAM);
-  /* Keep at least 4 KiB for the stack: the build fails when data outgrows RAM. */
-  ASSERT(__bss_end + 4096 <= __stack_top, "firmware data leaves less than 4 KiB of stack")
+  /* Keep at least 6 KiB for the stack (the NV scan at boot and the session
+     code go deepest): the build fails when data outgrows RAM. */
+  ASSERT(__bss_end + 6144 <= __stack_top, "firmware data leaves less than 6 KiB of stack")
   /DISCARD/ : { *(.eh_frame .eh_frame_hdr .comment .riscv.attributes) }
 }

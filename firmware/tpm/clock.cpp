@@ -37,8 +37,9 @@ void marshal_time_info(Writer& w, const TimeInfo& out) {
 }  // namespace
 
 uint64_t time_ms(const Tpm& tpm) {
-  const uint64_t now = hal::cycles();
-  return now > tpm.power_on_cycles ? (now - tpm.power_on_cycles) / kCyclesPerMs : 0;
+  // Modular: a resumed context's power-on may lie before this chip's
+  // (its Time goes on from where EXIT sealed it).
+  return (hal::cycles() - tpm.power_on_cycles) / kCyclesPerMs;
 }
 
 uint64_t clock_ms(const Tpm& tpm) { return tpm.nv.clock_ms + time_ms(tpm); }

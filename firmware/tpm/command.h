@@ -13,7 +13,10 @@ namespace tpm {
 
 constexpr unsigned kMaxHandles = 2;  // the most any implemented command takes
 
+struct Chip;  // tpm/chip.h
+
 struct Command {
+  Chip* chip;  // management commands only: the whole chip (they run on the root TPM)
   uint8_t locality;
   TPM_HANDLE handles[kMaxHandles];
   Reader params;
@@ -35,6 +38,7 @@ enum CommandFlags : uint8_t {
   kNv = 1u << 1,          // TPMA_CC.nv
   kResponseHandle = 1u << 2,  // TPMA_CC.rHandle: the response starts with a handle
   kFlushed = 1u << 3,         // TPMA_CC.flushed: the command flushes its transient handle
+  kManagement = 1u << 4,      // vendor management command (MGMT page): execute_chip in ring 0 only
 };
 
 struct CommandEntry {
@@ -46,7 +50,9 @@ struct CommandEntry {
   uint8_t flags;
 };
 
-// The dispatch table, sorted by command code (GetCapability lists it).
+// The TPM 2.0 library commands of the dispatch table, sorted by command code
+// (GetCapability lists them). The management commands follow them in the
+// same table but are not advertised: a guest asking its context sees a plain TPM.
 const CommandEntry* command_table(size_t& count);
 uint32_t command_attributes(const CommandEntry& e);  // TPMA_CC
 
@@ -103,6 +109,16 @@ TPM_RC cmd_hash_sequence_start(Tpm&, Command&, Writer&);
 TPM_RC cmd_sequence_update(Tpm&, Command&, Writer&);
 TPM_RC cmd_sequence_complete(Tpm&, Command&, Writer&);
 TPM_RC cmd_event_sequence_complete(Tpm&, Command&, Writer&);
+// Management commands (management.cpp); the Tpm is the root TPM, cmd.chip the chip.
+TPM_RC cmd_mgmt_xon(Tpm&, Command&, Writer&);
+TPM_RC cmd_mgmt_xoff(Tpm&, Command&, Writer&);
+TPM_RC cmd_mgmt_launch(Tpm&, Command&, Writer&);
+TPM_RC cmd_mgmt_exit(Tpm&, Command&, Writer&);
+TPM_RC cmd_mgmt_commit(Tpm&, Command&, Writer&);
+TPM_RC cmd_mgmt_resume(Tpm&, Command&, Writer&);
+TPM_RC cmd_mgmt_clear(Tpm&, Command&, Writer&);
+TPM_RC cmd_mgmt_get_state(Tpm&, Command&, Writer&);
+TPM_RC cmd_mgmt_get_context(Tpm&, Command&, Writer&);
 
 // The loaded sequence object a handle names, or nullptr (sequence.cpp).
 SequenceObject* sequence_find(Tpm& tpm, TPM_HANDLE h);

@@ -3,6 +3,9 @@
 #include <string.h>
 
 #include "hal/clock.h"
+#include "hal/ring.h"
+#include "management.h"
+#include "tpm/chip.h"
 #include "tpm/command.h"
 #include "tpm/nv_state.h"
 #include "tpm/pcr.h"
@@ -41,8 +44,20 @@ const CommandEntry kCommands[] = {
     {TPM_CC_HashSequenceStart,     cmd_hash_sequence_start,   0, 0, {HandleKind::None},                        kResponseHandle},
     {TPM_CC_PolicyGetDigest,       cmd_policy_get_digest,     1, 0, {HandleKind::PolicySession},               0},
     {TPM_CC_PolicyPassword,        cmd_policy_password,       1, 0, {HandleKind::PolicySession},               0},
+    // Management (spec/management.md): after every library command code.
+    {MCTPM_MGMT_CC_XON,            cmd_mgmt_xon,              0, 0, {HandleKind::None},                        kNoSessions | kManagement},
+    {MCTPM_MGMT_CC_XOFF,           cmd_mgmt_xoff,             0, 0, {HandleKind::None},                        kNoSessions | kManagement},
+    {MCTPM_MGMT_CC_LAUNCH,         cmd_mgmt_launch,           0, 0, {HandleKind::None},                        kNoSessions | kManagement | kNv},
+    {MCTPM_MGMT_CC_EXIT,           cmd_mgmt_exit,             0, 0, {HandleKind::None},                        kNoSessions | kManagement},
+    {MCTPM_MGMT_CC_COMMIT,         cmd_mgmt_commit,           0, 0, {HandleKind::None},                        kNoSessions | kManagement | kNv},
+    {MCTPM_MGMT_CC_RESUME,         cmd_mgmt_resume,           0, 0, {HandleKind::None},                        kNoSessions | kManagement},
+    {MCTPM_MGMT_CC_CLEAR,          cmd_mgmt_clear,            0, 0, {HandleKind::None},                        kNoSessions | kManagement | kNv},
+    {MCTPM_MGMT_CC_GET_STATE,      cmd_mgmt_get_state,        0, 0, {HandleKind::None},                        kNoSessions | kManagement},
+    {MCTPM_MGMT_CC_GET_CONTEXT,    cmd_mgmt_get_context,      0, 0, {HandleKind::None},                        kNoSessions | kManagement},
 };
 constexpr size_t kNumCommands = sizeof(kCommands) / sizeof(kCommands[0]);
+constexpr size_t kNumManagement = MCTPM_MGMT_CC_GET_CONTEXT - MCTPM_MGMT_CC_XON + 1;
+constexpr size_t kNumLibrary = kNumCommands - kNumManagement;
 
 // Binary search: the table is sorted by command code (tests/firmware checks
 // that every listed command is found).
@@ -102,7 +117,8 @@ TPM_RC check_handle(Tpm& tpm, HandleKind kind, TPM_HANDLE h) {
 
 // Everything between the header and the response parameters. On success the
 // response handles, parameters and auth area are in w; rsp_tag says its tag.
-TPM_RC process(Tpm& tpm, const CommandIn& in, const uint8_t* rsp, Writer& w, TPM_ST& rsp_tag) {
+TPM_RC process(Tpm& tpm, Chip* chip, const CommandIn& in, const uint8_t* rsp, Writer& w,
+               TPM_ST& rsp_tag) {
   if (in.overflow || in.data == nullptr || in.len < kHeaderSize) return TPM_RC_COMMAND_SIZE;
   Reader r(in.data, in.len);
   TPM_ST tag = 0;
@@ -115,9 +131,14 @@ TPM_RC process(Tpm& tpm, const CommandIn& in, const uint8_t* rsp, Writer& w, TPM
   if (size != in.len) return TPM_RC_COMMAND_SIZE;
   const CommandEntry* e = find_command(cc);
   if (e == nullptr) return TPM_RC_COMMAND_CODE;
-  if (!tpm.started && cc != TPM_CC_Startup) return TPM_RC_INITIALIZE;
+  const bool management = (e->flags & kManagement) != 0;
+  // Management commands exist only for the chip in ring 0 (execute_chip),
+  // and work whether or not the root TPM had its Startup.
+  if (management && chip == nullptr) return TPM_RC_COMMAND_CODE;
+  if (!management && !tpm.started && cc != TPM_CC_Startup) return TPM_RC_INITIALIZE;
 
   Command cmd;
+  cmd.chip = management ? chip : nullptr;
   cmd.locality = in.locality;
   cmd.response_handle = 0;
   for (unsigned i = 0; i < e->num_handles; ++i) {
@@ -167,7 +188,7 @@ TPM_RC process(Tpm& tpm, const CommandIn& in, const uint8_t* rsp, Writer& w, TPM
 }  // namespace
 
 const CommandEntry* command_table(size_t& count) {
-  count = kNumCommands;
+  count = kNumLibrary;
   return kCommands;
 }
 
@@ -189,10 +210,16 @@ void init(Tpm& tpm) {
 
 void restart(Tpm& tpm) {
   const NvState nv = tpm.nv;
+  const uint8_t role = tpm.role;
+  const Tpm* platform = tpm.platform;
+  const ContextSeeds seeds = tpm.seeds;
   // Clock keeps counting across power cycles (Part 1: Clock is NV-backed).
   const uint64_t clock = clock_ms(tpm);
   memset(&tpm, 0, sizeof(tpm));
   tpm.nv = nv;
+  tpm.role = role;
+  tpm.platform = platform;
+  tpm.seeds = seeds;
   tpm.nv.clock_ms = clock;
   tpm.power_on_cycles = hal::cycles();
   // Carried over in RAM, Clock is exact; nv_state::load decides for a boot
@@ -202,14 +229,16 @@ void restart(Tpm& tpm) {
   pcr_init_all(tpm);
 }
 
-size_t execute(Tpm& tpm, const CommandIn& in, uint8_t* rsp, size_t rsp_cap) {
+namespace {
+
+size_t run(Tpm& tpm, Chip* chip, const CommandIn& in, uint8_t* rsp, size_t rsp_cap) {
   if (rsp == nullptr || rsp_cap < kHeaderSize) return 0;
   Writer w(rsp, rsp_cap);
   w.u16(0);
   w.u32(0);
   w.u32(0);
   TPM_ST rsp_tag = TPM_ST_NO_SESSIONS;
-  TPM_RC rc = process(tpm, in, rsp, w, rsp_tag);
+  TPM_RC rc = process(tpm, chip, in, rsp, w, rsp_tag);
   nv_state::save_clock_if_due(tpm);
   // A response that does not fit is replaced by an error; nothing was cut.
   if (rc == TPM_RC_SUCCESS && w.overflow()) rc = TPM_RC_MEMORY;
@@ -223,6 +252,35 @@ size_t execute(Tpm& tpm, const CommandIn& in, uint8_t* rsp, size_t rsp_cap) {
   w.patch_u32(2, static_cast<uint32_t>(len));
   w.patch_u32(6, rc);
   return len;
+}
+
+}  // namespace
+
+size_t execute(Tpm& tpm, const CommandIn& in, uint8_t* rsp, size_t rsp_cap) {
+  return run(tpm, nullptr, in, rsp, rsp_cap);
+}
+
+size_t execute_chip(Chip& chip, const CommandIn& in, uint8_t* rsp, size_t rsp_cap) {
+  const bool ring1 = hal::ring::in_ring1();
+  TPM_CC cc = 0;
+  if (in.data != nullptr && in.len >= kHeaderSize) {
+    Reader r(in.data + 6, 4);
+    r.u32(cc);
+  }
+  if (is_management_cc(cc)) {
+    if (ring1) {
+      // The front end traps these before the firmware sees them; should one
+      // ever get here, it is answered the same way and does nothing.
+      if (rsp == nullptr || rsp_cap < kHeaderSize) return 0;
+      Writer w(rsp, rsp_cap);
+      w.u16(TPM_ST_NO_SESSIONS);
+      w.u32(kHeaderSize);
+      w.u32(MCTPM_MGMT_RC_TRAPPED);
+      return kHeaderSize;
+    }
+    return run(chip.root->tpm, &chip, in, rsp, rsp_cap);
+  }
+  return run(ring1 ? *chip.context : chip.root->tpm, nullptr, in, rsp, rsp_cap);
 }
 
 }  // namespace tpm

@@ -88,6 +88,14 @@ class Writer {
   void u64(uint64_t v);
   void bytes(const uint8_t* p, size_t n);
   void tpm2b(const uint8_t* p, uint16_t n) { u16(n); bytes(p, n); }
+  // The next n bytes, for the caller to fill in place (an engine's output
+  // straight into the response), or nullptr (overflow set) if they do not fit.
+  uint8_t* claim(size_t n) {
+    if (!reserve(n)) return nullptr;
+    uint8_t* p = buf_ + pos_;
+    pos_ += n;
+    return p;
+  }
 
   size_t size() const { return pos_; }
   bool overflow() const { return overflow_; }

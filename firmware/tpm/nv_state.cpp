@@ -154,6 +154,9 @@ LoadResult load(Tpm& tpm) {
 }
 
 bool save(Tpm& tpm, const NvState& nv) {
+  // A context's NvState leaves the chip in its sealed blob (EXIT), never in
+  // the root TPM's sectors.
+  if (is_context(tpm)) return true;
   if (tpm.nv_failed || !device_fits()) return false;
   Slot slots[kSectors];
   unsigned newest = kSectors;
@@ -178,7 +181,7 @@ bool save(Tpm& tpm, const NvState& nv) {
 }
 
 void save_clock_if_due(Tpm& tpm) {
-  if (tpm.nv_failed) return;
+  if (tpm.nv_failed || is_context(tpm)) return;
   // Every command comes here: skip the 64-bit division of clock_ms() (about
   // 450 cycles on rv32im) until the next interval can have begun.
   const uint64_t now = hal::cycles();

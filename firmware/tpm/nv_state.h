@@ -27,6 +27,8 @@ enum class LoadResult : uint8_t {
 // At power-on, after tpm::init: replaces tpm.nv with the stored state.
 LoadResult load(Tpm& tpm);
 
+// A context (is_context) stores nothing and succeeds: its NvState leaves the
+// chip in the sealed blob.
 // Stores `nv` (with the current Clock) as a new record. False when the flash
 // failed or was unreadable at load; the previous record is then unchanged.
 bool save(Tpm& tpm, const NvState& nv);

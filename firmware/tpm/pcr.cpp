@@ -44,7 +44,7 @@ TPM_RC unmarshal_pcr_extend(Reader& r, PcrExtendIn& in) {
 TPM_RC pcr_extend_action(Tpm& tpm, const Command& cmd, const PcrExtendIn& in, Empty&) {
   const TPM_HANDLE h = cmd.handles[0];
   if (h == TPM_RH_NULL) return TPM_RC_SUCCESS;
-  if (!pcr_extend_allowed(h, cmd.locality)) return TPM_RC_LOCALITY;
+  if (!pcr_extend_allowed(tpm, h, cmd.locality)) return TPM_RC_LOCALITY;
   for (uint32_t i = 0; i < in.digests.count; ++i) {
     pcr_extend(tpm, in.digests.d[i].alg, h, in.digests.d[i].digest);
     pcr_changed(tpm, h);
@@ -64,7 +64,7 @@ TPM_RC unmarshal_pcr_event(Reader& r, PcrEventIn& in) {
 
 TPM_RC pcr_event_action(Tpm& tpm, const Command& cmd, const PcrEventIn& in, DigestValues& out) {
   const TPM_HANDLE h = cmd.handles[0];
-  if (h != TPM_RH_NULL && !pcr_extend_allowed(h, cmd.locality)) return TPM_RC_LOCALITY;
+  if (h != TPM_RH_NULL && !pcr_extend_allowed(tpm, h, cmd.locality)) return TPM_RC_LOCALITY;
   out.count = kNumBanks;
   for (unsigned b = 0; b < kNumBanks; ++b) {
     out.d[b].alg = kBanks[b];
@@ -95,7 +95,7 @@ TPM_RC unmarshal_pcr_read(Reader& r, PcrReadIn& in) {
 }
 
 TPM_RC pcr_read_action(Tpm& tpm, const Command&, const PcrReadIn& in, PcrReadOut& out) {
-  out.update_counter = tpm.pcr_update_counter;
+  out.update_counter = pcr_update_counter(tpm);
   out.sel = in.sel;
   out.count = 0;
   // Selected PCRs in order; those past the TPML_DIGEST limit are dropped from
@@ -129,9 +129,9 @@ void marshal_pcr_read(Writer& w, const PcrReadOut& out) {
 TPM_RC pcr_reset_action(Tpm& tpm, const Command& cmd, const Empty&, Empty&) {
   const TPM_HANDLE h = cmd.handles[0];
   // PCRs that no locality may reset fail here too (Part 3: TPM_RC_LOCALITY).
-  if (!pcr_reset_allowed(h, cmd.locality)) return TPM_RC_LOCALITY;
-  memset(tpm.pcrs.sha1[h], 0, kSha1Size);
-  memset(tpm.pcrs.sha256[h], 0, kSha256Size);
+  if (!pcr_reset_allowed(tpm, h, cmd.locality)) return TPM_RC_LOCALITY;
+  memset(pcr_storage(tpm, TPM_ALG_SHA1, h), 0, kSha1Size);
+  memset(pcr_storage(tpm, TPM_ALG_SHA256, h), 0, kSha256Size);
   pcr_changed(tpm, h);
   return TPM_RC_SUCCESS;
 }
@@ -142,30 +142,46 @@ const PcrAttributes& pcr_attributes(unsigned pcr) {
   return pcr < 16 ? kStatic : kDynamic[(pcr - 16) & 7];
 }
 
-bool pcr_extend_allowed(unsigned pcr, uint8_t locality) {
+bool pcr_extend_allowed(const Tpm& tpm, unsigned pcr, uint8_t locality) {
+  if (pcr < kSharedPcrs && pcrs_shared(tpm)) return false;
   return pcr < kPcrCount && locality < 5 &&
          (pcr_attributes(pcr).extend_localities & (1u << locality)) != 0;
 }
 
-bool pcr_reset_allowed(unsigned pcr, uint8_t locality) {
+bool pcr_reset_allowed(const Tpm& tpm, unsigned pcr, uint8_t locality) {
+  if (pcr < kSharedPcrs && pcrs_shared(tpm)) return false;
   return pcr < kPcrCount && locality < 5 &&
          (pcr_attributes(pcr).reset_localities & (1u << locality)) != 0;
 }
 
-uint8_t* pcr_value(Tpm& tpm, TPM_ALG_ID alg, unsigned pcr) {
-  return alg == TPM_ALG_SHA1 ? tpm.pcrs.sha1[pcr] : tpm.pcrs.sha256[pcr];
+uint8_t* pcr_storage(Tpm& tpm, TPM_ALG_ID alg, unsigned pcr) {
+  PcrBanks& b = tpm.pcrs;
+  if (pcr < kSharedPcrs) return alg == TPM_ALG_SHA1 ? b.sha1_low[pcr] : b.sha256_low[pcr];
+  const unsigned i = (pcr - kSharedPcrs) % kHighPcrs;
+  return alg == TPM_ALG_SHA1 ? b.sha1_high[i] : b.sha256_high[i];
+}
+
+const uint8_t* pcr_value(const Tpm& tpm, TPM_ALG_ID alg, unsigned pcr) {
+  const Tpm& owner = pcr < kSharedPcrs && pcrs_shared(tpm) ? *tpm.platform : tpm;
+  return pcr_storage(const_cast<Tpm&>(owner), alg, pcr);
+}
+
+uint32_t pcr_update_counter(const Tpm& tpm) {
+  uint32_t n = tpm.pcrs.update_counter;
+  if (pcrs_shared(tpm)) n += tpm.platform->pcrs.update_counter;
+  return n;
 }
 
 void pcr_init_all(Tpm& tpm) {
   for (unsigned pcr = 0; pcr < kPcrCount; ++pcr) {
     const uint8_t v = pcr_attributes(pcr).drtm ? 0xFF : 0x00;
-    memset(tpm.pcrs.sha1[pcr], v, kSha1Size);
-    memset(tpm.pcrs.sha256[pcr], v, kSha256Size);
+    memset(pcr_storage(tpm, TPM_ALG_SHA1, pcr), v, kSha1Size);
+    memset(pcr_storage(tpm, TPM_ALG_SHA256, pcr), v, kSha256Size);
   }
 }
 
 void pcr_extend(Tpm& tpm, TPM_ALG_ID alg, unsigned pcr, const uint8_t* digest) {
-  uint8_t* value = pcr_value(tpm, alg, pcr);
+  uint8_t* value = pcr_storage(tpm, alg, pcr);
   const unsigned size = hash_digest_size(alg);
   crypto::ShaCtx ctx;
   crypto::sha_init(ctx, crypto_alg(alg));
@@ -175,7 +191,7 @@ void pcr_extend(Tpm& tpm, TPM_ALG_ID alg, unsigned pcr, const uint8_t* digest) {
 }
 
 void pcr_changed(Tpm& tpm, unsigned pcr) {
-  if (!pcr_attributes(pcr).no_increment) ++tpm.pcr_update_counter;
+  if (!pcr_attributes(pcr).no_increment) ++tpm.pcrs.update_counter;
 }
 
 TPM_RC cmd_pcr_extend(Tpm& tpm, Command& cmd, Writer& w) {

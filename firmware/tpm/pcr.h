@@ -19,11 +19,21 @@ struct PcrAttributes {
 };
 
 const PcrAttributes& pcr_attributes(unsigned pcr);
-bool pcr_extend_allowed(unsigned pcr, uint8_t locality);
-bool pcr_reset_allowed(unsigned pcr, uint8_t locality);
+// The profile's locality rules, and in a 'shared' context no write to
+// PCRs 0-15 (they are the platform's): PCR_Extend/Event/Reset answer
+// TPM_RC_LOCALITY for them, as for any PCR the locality may not change.
+bool pcr_extend_allowed(const Tpm& tpm, unsigned pcr, uint8_t locality);
+bool pcr_reset_allowed(const Tpm& tpm, unsigned pcr, uint8_t locality);
 
-// Value of PCR `pcr` in bank `alg` (an implemented hash), hash_digest_size(alg) bytes.
-uint8_t* pcr_value(Tpm& tpm, TPM_ALG_ID alg, unsigned pcr);
+// Value of PCR `pcr` in bank `alg` (an implemented hash), hash_digest_size(alg)
+// bytes: in a 'shared' context PCRs 0-15 come from the root TPM.
+const uint8_t* pcr_value(const Tpm& tpm, TPM_ALG_ID alg, unsigned pcr);
+// The TPM's own storage of a PCR (what extend and reset change).
+uint8_t* pcr_storage(Tpm& tpm, TPM_ALG_ID alg, unsigned pcr);
+// pcrUpdateCounter as commands see it. A 'shared' context adds the
+// platform's counter to its own, so a change of either (PolicyPCR's
+// check) changes it and it never goes back while both only count up.
+uint32_t pcr_update_counter(const Tpm& tpm);
 // Initial values (TPM Reset / Restart): 0, except the D-RTM PCRs.
 void pcr_init_all(Tpm& tpm);
 // PCR[pcr] = H(PCR[pcr] || digest) in bank alg.

@@ -119,7 +119,7 @@ TPM_RC policy_pcr_action(Tpm& tpm, const Command& cmd, const PolicyPcrIn& in, Em
     }
   } else {
     // An earlier PolicyPCR of this session must still hold.
-    if (s.pcr_checked && s.pcr_counter != tpm.pcr_update_counter) return TPM_RC_PCR_CHANGED;
+    if (s.pcr_checked && s.pcr_counter != pcr_update_counter(tpm)) return TPM_RC_PCR_CHANGED;
     pcr_digest(tpm, s.auth_hash, in.pcrs, digest);
     if (in.pcr_digest_size != 0 &&
         (in.pcr_digest_size != digest_size || memcmp(in.pcr_digest, digest, digest_size) != 0)) {
@@ -133,7 +133,7 @@ TPM_RC policy_pcr_action(Tpm& tpm, const Command& cmd, const PolicyPcrIn& in, Em
   policy_update(s, TPM_CC_PolicyPCR, pcrs, w.size(), digest, digest_size);
   if (s.type != TPM_SE_TRIAL) {
     s.pcr_checked = true;
-    s.pcr_counter = tpm.pcr_update_counter;
+    s.pcr_counter = pcr_update_counter(tpm);
   }
   return TPM_RC_SUCCESS;
 }

@@ -123,7 +123,7 @@ void marshal_sequence_complete(Writer& w, const SequenceCompleteOut& out) {
 TPM_RC event_sequence_complete_action(Tpm& tpm, const Command& cmd, const BufferIn& in,
                                       DigestValues& out) {
   const TPM_HANDLE pcr = cmd.handles[0];
-  if (pcr != TPM_RH_NULL && !pcr_extend_allowed(pcr, cmd.locality)) return TPM_RC_LOCALITY;
+  if (pcr != TPM_RH_NULL && !pcr_extend_allowed(tpm, pcr, cmd.locality)) return TPM_RC_LOCALITY;
   SequenceObject& o = *sequence_find(tpm, cmd.handles[1]);
   if (!o.event) return rc_handle(TPM_RC_MODE, 2);
   update(o, in.data, in.size);

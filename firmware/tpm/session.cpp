@@ -4,6 +4,7 @@
 // order of checks. Not yet: salted sessions (no asymmetric keys), parameter
 // encryption, audit sessions, dictionary-attack counters, ContextSave.
 #include "tpm/session.h"
+#include "tpm/pcr.h"
 
 #include <string.h>
 
@@ -174,7 +175,7 @@ TPM_RC check_session(Tpm& tpm, SessionUse& u, const uint8_t* cp) {
     uint8_t policy[kMaxDigest];
     const unsigned policy_len = entity_auth_policy(u.entity, policy_alg, policy);
     if (policy_len == 0) return TPM_RC_AUTH_UNAVAILABLE;
-    if (s.pcr_checked && s.pcr_counter != tpm.pcr_update_counter) return TPM_RC_PCR_CHANGED;
+    if (s.pcr_checked && s.pcr_counter != pcr_update_counter(tpm)) return TPM_RC_PCR_CHANGED;
     if (policy_alg != s.auth_hash || policy_len != s.digest_size ||
         !equal_ct(policy, s.policy_digest, policy_len)) {
       return TPM_RC_POLICY_FAIL;

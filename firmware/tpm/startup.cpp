@@ -46,12 +46,15 @@ TPM_RC startup_action(Tpm& tpm, const Command&, const StartupIn& in, Empty&) {
   if (!nv_state::save(tpm, next)) return TPM_RC_NV_UNAVAILABLE;
 
   if (resume) {
-    memcpy(tpm.pcrs.sha1, tpm.nv.saved_sha1, sizeof(tpm.nv.saved_sha1));
-    memcpy(tpm.pcrs.sha256, tpm.nv.saved_sha256, sizeof(tpm.nv.saved_sha256));
-    tpm.pcr_update_counter = tpm.nv.saved_pcr_update_counter;
+    // A 'shared' context's PCRs 0-15 are the platform's: nothing to restore.
+    if (!pcrs_shared(tpm)) {
+      memcpy(tpm.pcrs.sha1_low, tpm.nv.saved_sha1, sizeof(tpm.nv.saved_sha1));
+      memcpy(tpm.pcrs.sha256_low, tpm.nv.saved_sha256, sizeof(tpm.nv.saved_sha256));
+    }
+    tpm.pcrs.update_counter = tpm.nv.saved_pcr_update_counter;
   } else {
     // PCRs start over (restart() set them).
-    tpm.pcr_update_counter = 0;
+    tpm.pcrs.update_counter = 0;
   }
   // Loaded sessions and transient objects never survive a Startup, of any
   // type (no ContextSave yet).
@@ -66,11 +69,14 @@ TPM_RC startup_action(Tpm& tpm, const Command&, const StartupIn& in, Empty&) {
 TPM_RC shutdown_action(Tpm& tpm, const Command&, const StartupIn& in, Empty&) {
   NvState next = tpm.nv;
   if (in.type == TPM_SU_STATE) {
-    static_assert(sizeof(next.saved_sha1) <= sizeof(tpm.pcrs.sha1), "saved PCRs are a prefix");
-    static_assert(sizeof(next.saved_sha256) <= sizeof(tpm.pcrs.sha256), "saved PCRs are a prefix");
-    memcpy(next.saved_sha1, tpm.pcrs.sha1, sizeof(next.saved_sha1));
-    memcpy(next.saved_sha256, tpm.pcrs.sha256, sizeof(next.saved_sha256));
-    next.saved_pcr_update_counter = tpm.pcr_update_counter;
+    static_assert(sizeof(next.saved_sha1) == sizeof(tpm.pcrs.sha1_low), "saved PCRs are PCR 0-15");
+    static_assert(sizeof(next.saved_sha256) == sizeof(tpm.pcrs.sha256_low), "saved PCRs are PCR 0-15");
+    // A 'shared' context saves none: PCRs 0-15 are the platform's.
+    if (!pcrs_shared(tpm)) {
+      memcpy(next.saved_sha1, tpm.pcrs.sha1_low, sizeof(next.saved_sha1));
+      memcpy(next.saved_sha256, tpm.pcrs.sha256_low, sizeof(next.saved_sha256));
+    }
+    next.saved_pcr_update_counter = tpm.pcrs.update_counter;
   }
   next.orderly = in.type;
   if (!nv_state::save(tpm, next)) return TPM_RC_NV_UNAVAILABLE;
