@@ -23,6 +23,8 @@ const Subcommand kSubcommands[] = {
     {"status", "identity, interface registers and (simulator) clocks", mctpm_cli::run_status},
     {"send", "send a raw TPM command given as hex, print the response", mctpm_cli::run_send},
     {"sim-reset", "power-cycle the simulated chip", mctpm_cli::run_sim_reset},
+    {"context", "VM contexts of a running mctpmd --store: launch, list, exit, resume, clear, attach, detach, status",
+     mctpm_cli::run_context},
 };
 
 void usage(const po::options_description& global) {

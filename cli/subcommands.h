@@ -24,6 +24,8 @@ inline mctpm::TpmSpi::Options tpm_options(const GlobalOptions& g) {
 
 int run_status(const GlobalOptions& g, const std::vector<std::string>& args);
 int run_send(const GlobalOptions& g, const std::vector<std::string>& args);
+// mctpm context ...: mctpmd control socket client (no device access).
+int run_context(const GlobalOptions& g, const std::vector<std::string>& args);
 int run_sim_reset(const GlobalOptions& g, const std::vector<std::string>& args);
 
 }  // namespace mctpm_cli

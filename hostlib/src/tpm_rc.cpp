@@ -5,6 +5,7 @@
 
 #include <cstdio>
 
+#include "management.h"
 #include "mctpm/error.h"
 
 namespace mctpm {
@@ -49,6 +50,43 @@ const Named kFormat1[] = {
 
 #undef MCTPM_RC
 
+// mctpm's vendor codes (format 0 with the TPM-vendor bit, spec/management.def).
+struct Vendor {
+  uint32_t rc;
+  const char* name;
+  const char* meaning;
+};
+
+#define MCTPM_VENDOR_RC(x, meaning) {MCTPM_MGMT_RC_##x, "MGMT_RC_" #x, meaning}
+
+const Vendor kVendor[] = {
+    MCTPM_VENDOR_RC(TRAPPED, "management command arrived in ring 1: not executed, CR0 is now 0"),
+    MCTPM_VENDOR_RC(VIRT_OFF, "needs virtualization mode (XON)"),
+    MCTPM_VENDOR_RC(VIRT_ON, "not allowed in virtualization mode"),
+    MCTPM_VENDOR_RC(BUSY, "a context is loaded: EXIT+COMMIT or CLEAR it first"),
+    MCTPM_VENDOR_RC(NO_CONTEXT, "no context loaded, or no such context id"),
+    MCTPM_VENDOR_RC(NOT_PARKED, "COMMIT without a preceding EXIT"),
+    MCTPM_VENDOR_RC(BLOB_FORMAT, "blob too short or long, bad magic, version or length"),
+    MCTPM_VENDOR_RC(FOREIGN, "blob sealed by another device"),
+    MCTPM_VENDOR_RC(PLATFORM, "blob bound to another platform state (PCR digest differs)"),
+    MCTPM_VENDOR_RC(TAMPERED, "MAC does not verify: blob modified"),
+    MCTPM_VENDOR_RC(STALE, "counter older than the committed one"),
+    MCTPM_VENDOR_RC(UNCOMMITTED, "counter newer than the committed one: its EXIT was never committed"),
+    MCTPM_VENDOR_RC(CLEARED, "the context was cleared"),
+    MCTPM_VENDOR_RC(NO_SECRET, "device not provisioned: no device secret"),
+    MCTPM_VENDOR_RC(FULL, "context table full"),
+    MCTPM_VENDOR_RC(TOO_LARGE, "the context does not fit the TPMCS budget"),
+    MCTPM_VENDOR_RC(NV, "the NV write of the context table failed: nothing changed"),
+};
+
+#undef MCTPM_VENDOR_RC
+
+const Vendor* vendor(uint32_t rc) {
+  for (const auto& v : kVendor)
+    if (v.rc == rc) return &v;
+  return nullptr;
+}
+
 std::string unknown(uint32_t rc) {
   char b[48];
   std::snprintf(b, sizeof b, "unknown response code 0x%08X", rc);
@@ -75,7 +113,18 @@ std::string rc_name(uint32_t rc) {
   }
   for (const auto& n : kFormat0)
     if (n.rc == rc) return n.name;
+  if (const Vendor* v = vendor(rc)) return v->name;
   return unknown(rc);
+}
+
+std::string rc_meaning(uint32_t rc) {
+  const Vendor* v = vendor(rc);
+  return v ? v->meaning : "";
+}
+
+std::string rc_description(uint32_t rc) {
+  const std::string meaning = rc_meaning(rc);
+  return meaning.empty() ? rc_name(rc) : rc_name(rc) + " (" + meaning + ")";
 }
 
 uint32_t response_code(const std::vector<uint8_t>& r) {

@@ -24,7 +24,9 @@ std::string sim_path() {
 
 }  // namespace
 
-SimProcess::SimProcess() {
+SimProcess::SimProcess() : SimProcess(std::vector<std::string>{}) {}
+
+SimProcess::SimProcess(std::vector<std::string> extra_args) : extra_args_(std::move(extra_args)) {
   char templ[] = "/tmp/mctpm-sim-test-XXXXXX";
   if (::mkdtemp(templ) == nullptr) throw std::runtime_error("mkdtemp failed");
   dir_ = templ;
@@ -43,6 +45,16 @@ void SimProcess::start() {
                     exe = sim_path();
   if (::access(exe.c_str(), X_OK) != 0) throw std::runtime_error("mctpm-sim not found at '" + exe + "'");
 
+  std::vector<std::string> args = {exe, "--port", "0", "--port-file", port_file};
+  bool has_flash = false;
+  for (const auto& a : extra_args_) has_flash = has_flash || a == "--flash";
+  if (!has_flash) args.insert(args.end(), {"--flash", flash_file});
+  args.insert(args.end(), extra_args_.begin(), extra_args_.end());
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(&a[0]);
+  argv.push_back(nullptr);
+  std::remove(port_file.c_str());
+
   pid_ = ::fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {
@@ -51,8 +63,7 @@ void SimProcess::start() {
       ::dup2(fd, 1);
       ::dup2(fd, 2);
     }
-    ::execl(exe.c_str(), exe.c_str(), "--port", "0", "--port-file", port_file.c_str(), "--flash",
-            flash_file.c_str(), static_cast<char*>(nullptr));
+    ::execv(exe.c_str(), argv.data());
     ::_exit(127);
   }
   // The simulator writes "PORT\n" once the firmware has booted.
@@ -88,6 +99,15 @@ void SimProcess::stop() {
 }
 
 SimProcess::~SimProcess() { stop(); }
+
+void SimProcess::restart() {
+  if (pid_ > 0) {
+    ::kill(pid_, SIGTERM);
+    ::waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+  }
+  start();
+}
 
 std::string SimProcess::log() const {
   std::ifstream f(dir_ + "/sim.log");
