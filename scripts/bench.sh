@@ -19,3 +19,12 @@ echo
 echo "== $(grep -m1 -o 'firmware booted in [0-9]* cycles' "$work/sim.log")"
 echo
 build/bench/mctpm-bench --port "$(cat "$work/port")" "$@"
+
+# Context swaps need a chip of their own: the bench turns virtualization on.
+work2=$(mktemp -d)
+trap 'kill ${sim_pid:-} ${sim2_pid:-} 2>/dev/null || true; rm -rf "$work" "$work2"' EXIT
+build/verilator-tb/sim/mctpm-sim --port 0 --port-file "$work2/port" --entropy-seed 2 2>"$work2/sim.log" &
+sim2_pid=$!
+for _ in $(seq 600); do [ -s "$work2/port" ] && break; sleep 0.1; done
+echo
+build/bench/mctpm-swap-bench --port "$(cat "$work2/port")"
