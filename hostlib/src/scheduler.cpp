@@ -225,6 +225,10 @@ uint32_t Scheduler::launch(const std::string& name, uint8_t pcr_model, uint16_t 
   Vm& vm = vms_[name];
   vm.meta = meta;
   vm.attached = true;
+  // A context whose first blob is not on disk yet would die with the chip's
+  // power: seal it out once now (about a millisecond), so the store always
+  // holds a committed blob of every context it names.
+  swap_out();
   log("launched '" + name + "' as context id " + std::to_string(id) + " (" + pcr_model_name(pcr_model) + " PCRs)");
   return id;
 }

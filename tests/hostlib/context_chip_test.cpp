@@ -169,6 +169,103 @@ TEST(DeviceOnChip, AnOldBlobIsStaleAndAnotherChipsBlobIsForeign) {
   }
 }
 
+// RESUME of `blob`: the response code it gets (0: accepted).
+uint32_t resume_rc(mctpm::Device& dev, const Bytes& blob) {
+  try {
+    dev.resume(blob);
+    return 0;
+  } catch (const mctpm::ManagementError& e) {
+    return e.rc();
+  }
+}
+
+bool is_refusal(uint32_t rc) {
+  switch (rc) {
+    case MCTPM_MGMT_RC_BLOB_FORMAT:
+    case MCTPM_MGMT_RC_FOREIGN:
+    case MCTPM_MGMT_RC_PLATFORM:
+    case MCTPM_MGMT_RC_TAMPERED:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// The attacks of the issue, on the Verilated chip: its RTL seal engine and
+// its firmware, with the blob moving over TPM-SPI as it would on a board.
+TEST(DeviceOnChip, EveryByteOfABlobFlippedTruncatedOrExtendedIsRefused) {
+  Chip chip(5);
+  mctpm::Device dev(*chip.tpm);
+  dev.xon(MCTPM_MGMT_DEFAULT_PCR_MASK);
+  dev.launch(MCTPM_MGMT_PCR_MODEL_SHARED);
+  ASSERT_EQ(rc_of(dev.transmit(kStartupClear)), 0u);
+  ASSERT_EQ(rc_of(dev.transmit(pcr16_extend(0x42))), 0u);
+  const Bytes pcr = digest_of(dev.transmit(kPcr16Read));
+  const Bytes blob = dev.exit();
+  dev.commit();
+  for (size_t i = 0; i < blob.size(); ++i) {
+    Bytes bad = blob;
+    bad[i] ^= uint8_t(1u << (i % 8));
+    const uint32_t rc = resume_rc(dev, bad);
+    ASSERT_TRUE(is_refusal(rc)) << "byte " << i << " flipped: rc " << mctpm::rc_name(rc);
+  }
+  for (size_t n = 0; n < blob.size(); n += (n < 96 ? 1 : 13)) {
+    const uint32_t rc = resume_rc(dev, Bytes(blob.begin(), blob.begin() + long(n)));
+    if (n == 0) continue;  // RESUME of size 0 re-enters a loaded context; none is loaded
+    ASSERT_TRUE(is_refusal(rc)) << "truncated to " << n << ": rc " << mctpm::rc_name(rc);
+  }
+  for (size_t extra : {1u, 15u, 16u, 32u}) {
+    Bytes longer = blob;
+    longer.insert(longer.end(), extra, 0);
+    ASSERT_TRUE(is_refusal(resume_rc(dev, longer))) << extra << " bytes appended";
+  }
+  EXPECT_EQ(dev.state().slot, MCTPM_MGMT_SLOT_EMPTY) << "a refused blob left something loaded";
+  ASSERT_EQ(resume_rc(dev, blob), 0u) << "the genuine blob after all the refusals";
+  EXPECT_EQ(digest_of(dev.transmit(kPcr16Read)), pcr);
+}
+
+TEST(DeviceOnChip, ABlobSealedUnderOtherPlatformPcrsIsRefused) {
+  Chip chip(6);
+  mctpm::Device dev(*chip.tpm);
+  dev.xon(MCTPM_MGMT_DEFAULT_PCR_MASK);
+  dev.launch(MCTPM_MGMT_PCR_MODEL_SHARED);
+  const Bytes blob = dev.exit();
+  dev.commit();
+  // The host extends platform PCR 0 (ring 0, the root TPM): another platform state.
+  Bytes extend0 = pcr16_extend(0x99);
+  extend0[13] = 0;
+  ASSERT_EQ(rc_of(dev.transmit(extend0)), 0u);
+  EXPECT_EQ(resume_rc(dev, blob), uint32_t(MCTPM_MGMT_RC_PLATFORM));
+}
+
+TEST(DeviceOnChip, ClearedContextsBlobIsRefused) {
+  Chip chip(7);
+  mctpm::Device dev(*chip.tpm);
+  dev.xon(MCTPM_MGMT_DEFAULT_PCR_MASK);
+  const uint32_t id = dev.launch(MCTPM_MGMT_PCR_MODEL_SHARED);
+  const Bytes blob = dev.exit();
+  dev.commit();
+  dev.clear(id);
+  EXPECT_EQ(resume_rc(dev, blob), uint32_t(MCTPM_MGMT_RC_CLEARED));
+  EXPECT_EQ(dev.context(id).status, MCTPM_MGMT_CONTEXT_CLEARED);
+}
+
+TEST(DeviceOnChip, Ring1CannotExtendPlatformPcrsAndTheHardwareCountsNoDenial) {
+  Chip chip(8);
+  mctpm::Device dev(*chip.tpm);
+  dev.xon(MCTPM_MGMT_DEFAULT_PCR_MASK);
+  dev.launch(MCTPM_MGMT_PCR_MODEL_SHARED);
+  ASSERT_EQ(rc_of(dev.transmit(kStartupClear)), 0u);
+  for (uint8_t pcr : {0, 7, 15}) {
+    Bytes c = pcr16_extend(0x66);
+    c[13] = pcr;
+    EXPECT_EQ(rc_of(dev.transmit(c)) & 0xFFFu, 0x907u) << "PCR " << int(pcr) << ": TPM_RC_LOCALITY";
+  }
+  // The firmware refused before touching the root region: the RTL policy
+  // (the backstop) had nothing to drop.
+  EXPECT_EQ(dev.state().denied_count, 0u);
+}
+
 class SchedulerOnChip : public ::testing::Test {
  protected:
   Chip chip{5};
@@ -206,7 +303,7 @@ TEST_F(SchedulerOnChip, SwapsBetweenTwoContextsEachWithItsOwnPcr16) {
   EXPECT_EQ(digest_of(s->run("b", kPcr16Read)), pb);
   EXPECT_EQ(s->stats().swaps, swaps);
   EXPECT_GE(s->stats().reentries, 1u);
-  EXPECT_EQ(s->stats().commands.at("a"), 5u);
+  EXPECT_EQ(s->stats().commands.at("a"), 4u);  // Startup, PCR_Extend, two PCR_Reads
 }
 
 TEST_F(SchedulerOnChip, AVmsManagementCommandGetsCommandCodeAndTheContextGoesOn) {
@@ -256,6 +353,7 @@ TEST_F(SchedulerOnChip, RecoversAfterACrashBetweenExitAndCommit) {
   }
   auto s = make();  // a new scheduler on the same store and chip
   EXPECT_TRUE(logged("exited and committed")) << "recovery should commit the parked context";
+  s->attach("a");  // recovery knows every stored context but serves none
   EXPECT_EQ(digest_of(s->run("a", kPcr16Read)), pa);
 }
 
@@ -325,7 +423,11 @@ TEST(MctpmdControl, LaunchListExitResumeDetachAttachClear) {
   const auto listed = control(sock, "list");
   ASSERT_EQ(listed.size(), 2u);
   EXPECT_NE(listed[0].find("model=private"), std::string::npos) << listed[0];
-  EXPECT_NE(listed[0].find("where=chip"), std::string::npos) << listed[0];
+  // LAUNCH seals the new context out at once: its first blob is on disk.
+  EXPECT_NE(listed[0].find("where=store"), std::string::npos) << listed[0];
+  EXPECT_NE(listed[0].find("counter=1"), std::string::npos) << listed[0];
+  EXPECT_EQ(last(control(sock, "resume web")), "ok web where=chip");
+  EXPECT_NE(control(sock, "list")[0].find("where=chip"), std::string::npos);
   EXPECT_EQ(last(control(sock, "exit web")), "ok web where=store");
   EXPECT_NE(control(sock, "list")[0].find("where=store"), std::string::npos);
   EXPECT_EQ(last(control(sock, "resume web")), "ok web where=chip");

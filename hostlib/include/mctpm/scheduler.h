@@ -64,8 +64,9 @@ class Scheduler {
   // Every stored context is known afterwards, none attached.
   RecoveryReport recover(uint32_t pcr_mask);
 
-  // A new context (LAUNCH), stored as NAME.meta and attached. It is loaded
-  // on the chip afterwards. Error(Usage) if NAME exists.
+  // A new context (LAUNCH), stored as NAME.meta and attached, and sealed
+  // out once at once (EXIT + COMMIT), so that its committed blob is in the
+  // store before anyone uses it. Error(Usage) if NAME exists.
   uint32_t launch(const std::string& name, uint8_t pcr_model, uint16_t mssim_port = 0, uint16_t swtpm_port = 0);
   void attach(const std::string& name);  // serve a stored context
   void detach(const std::string& name);  // swap it out if loaded; stop serving; files kept
