@@ -11,11 +11,13 @@
 namespace context {
 namespace {
 
-constexpr char kLabel[] = "MCTPM TPMCS SEAL";  // with its terminating zero: 17 bytes
+alignas(4) constexpr char kLabel[] = "MCTPM TPMCS SEAL";  // with its terminating zero: 17 bytes
 static_assert(sizeof kLabel == 17, "KDFa label and its zero");
 constexpr uint32_t kKdfBits = 384;  // Kmac (256) || Kenc (128)
 constexpr size_t kBlock = hal::seal::kBlockSize;
 static_assert(kBlobHeaderSize % kBlock == 0, "the header is whole MAC blocks");
+static_assert(MCTPM_BLOB_OFF_PLATFORM == 32 && MCTPM_BLOB_OFF_NONCE == 64 && kBlobHeaderSize == 80,
+              "derive_for takes the KDF message's words from these offsets");
 
 typedef uint32_t __attribute__((may_alias)) word_t;
 
@@ -47,46 +49,89 @@ MCTPM_COLD void write_header(const BlobHeader& h, uint8_t* out) {
   memcpy(out + MCTPM_BLOB_OFF_NONCE, h.nonce, kNonceSize);
 }
 
-// DERIVE with the KDF message of this header, IV := nonce.
+// Appends n words one byte on: *m++ = last byte of the previous word and
+// the first three of this one.
+void shift_in(word_t*& m, uint32_t& prev, const word_t* src, unsigned n) {
+  for (const word_t* end = src + n; src != end; ++src) {
+    *m++ = (prev >> 24) | (*src << 8);
+    prev = *src;
+  }
+}
+
+// DERIVE with the KDF message of this header, IV := nonce. After the
+// label come header words [32..64), [0..32), [64..80) and be32(384), all one
+// byte on from a word boundary (the label is 17 bytes): each message word is
+// the last byte of one of them and the first three of the next, in the
+// little-endian byte order of the CPU and of the engine's registers.
 MCTPM_COLD bool derive_for(const uint8_t* header) {
-  alignas(4) uint8_t msg[kKdfMessageSize + 3];
-  size_t n = 0;
-  memcpy(msg, kLabel, sizeof kLabel);
-  n += sizeof kLabel;
-  memcpy(msg + n, header + MCTPM_BLOB_OFF_PLATFORM, kPlatformDigestSize);
-  n += kPlatformDigestSize;
-  memcpy(msg + n, header, 32);
-  n += 32;
-  memcpy(msg + n, header + MCTPM_BLOB_OFF_NONCE, kNonceSize);
-  n += kNonceSize;
-  put32(msg + n, kKdfBits);
-  n += 4;
-  const bool ok = hal::seal::derive(msg, n);
-  alignas(4) uint8_t iv[kBlock];
-  memcpy(iv, header + MCTPM_BLOB_OFF_NONCE, kBlock);
-  hal::seal::set_iv(iv);
+  const word_t* h = reinterpret_cast<const word_t*>(header);
+  word_t msg[(kKdfMessageSize + 3) / 4];
+  static_assert(sizeof msg == 104, "label 16 + 1, 20 header words, 4 bytes of length");
+  memcpy(msg, kLabel, 16);  // the label without its zero, which is the next word's first byte
+  word_t* m = msg + 4;
+  uint32_t prev = 0;
+  shift_in(m, prev, h + 8, 8);   // platform digest
+  shift_in(m, prev, h, 8);       // header[0..32)
+  shift_in(m, prev, h + 16, 4);  // nonce
+  word_t bits;
+  put32(reinterpret_cast<uint8_t*>(&bits), kKdfBits);
+  shift_in(m, prev, &bits, 1);
+  *m = prev >> 24;
+  const bool ok = hal::seal::derive(reinterpret_cast<const uint8_t*>(msg), kKdfMessageSize);
+  hal::seal::set_iv(header + MCTPM_BLOB_OFF_NONCE);
   return ok;
 }
 
-// One block through the engine from and to any alignment: the engine
-// interface takes aligned words.
-MCTPM_COLD void engine_block(hal::seal::Mode mode, const uint8_t* in, uint8_t* out) {
-  word_t a[kBlock / 4], b[kBlock / 4];
-  memcpy(a, in, kBlock);
-  hal::seal::block(mode, reinterpret_cast<uint8_t*>(a), out != nullptr ? reinterpret_cast<uint8_t*>(b) : nullptr);
-  if (out != nullptr) memcpy(out, b, kBlock);
+// Equal runs of whole SHA-256 values (4-byte aligned); no early exit, a
+// value per turn: the loop is little more than the loads.
+bool same_values(const uint8_t* a, const uint8_t* b, size_t n) {
+  const word_t* x = reinterpret_cast<const word_t*>(a);
+  const word_t* y = reinterpret_cast<const word_t*>(b);
+  uint32_t diff = 0;
+  for (const word_t* end = x + n / 4; x != end; x += 8, y += 8) {
+    diff |= (x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3]) | (x[4] ^ y[4]) | (x[5] ^ y[5]) |
+            (x[6] ^ y[6]) | (x[7] ^ y[7]);
+  }
+  return diff == 0;
+}
+
+// The next run of set bits of a PCR mask from bit `end` on: [first, end).
+// False when no bit is left.
+bool next_run(uint32_t mask, unsigned& end, unsigned& first) {
+  while (end < tpm::kSharedPcrs && (mask & (1u << end)) == 0) ++end;
+  first = end;
+  while (end < tpm::kSharedPcrs && (mask & (1u << end)) != 0) ++end;
+  return end != first;
 }
 
 }  // namespace
 
-MCTPM_COLD void platform_digest(const tpm::Tpm& root, uint32_t mask, uint8_t out[kPlatformDigestSize]) {
-  crypto::ShaCtx ctx;
-  crypto::sha_init(ctx, crypto::HashAlg::Sha256);
-  for (unsigned pcr = 0; pcr < tpm::kSharedPcrs; ++pcr) {
-    if ((mask & (1u << pcr)) == 0) continue;
-    crypto::sha_update(ctx, tpm::pcr_value(root, tpm::TPM_ALG_SHA256, pcr), tpm::kSha256Size);
+MCTPM_COLD void platform_digest(const tpm::Tpm& root, uint32_t mask, PlatformDigestCache& cache,
+                                uint8_t out[kPlatformDigestSize]) {
+  // The root's PCRs 0-15 of a bank are one array: each run of set mask bits
+  // is compared, hashed and kept in one piece, straight from the ROOT region.
+  static_assert(sizeof root.pcrs.sha256_low == sizeof cache.values, "one array");
+  static_assert(tpm::kSha256Size == 32, "same_values compares 8 words a value");
+  const uint8_t(&pcrs)[tpm::kSharedPcrs][tpm::kSha256Size] = root.pcrs.sha256_low;
+  bool same = cache.valid && cache.mask == mask;
+  unsigned end = 0, first = 0;
+  while (same && next_run(mask, end, first)) {
+    same = same_values(cache.values[first], pcrs[first], (end - first) * tpm::kSha256Size);
   }
-  crypto::sha_final(ctx, out);
+  if (!same) {
+    crypto::ShaCtx ctx;
+    crypto::sha_init(ctx, crypto::HashAlg::Sha256);
+    end = 0;
+    while (next_run(mask, end, first)) {
+      const size_t n = (end - first) * tpm::kSha256Size;
+      crypto::sha_update(ctx, pcrs[first], n);
+      memcpy(cache.values[first], pcrs[first], n);
+    }
+    crypto::sha_final(ctx, cache.digest);
+    cache.mask = mask;
+    cache.valid = true;
+  }
+  memcpy(out, cache.digest, kPlatformDigestSize);
 }
 
 MCTPM_COLD size_t seal(BlobHeader& h, const uint8_t* plaintext, size_t len, uint8_t* out) {
@@ -97,13 +142,11 @@ MCTPM_COLD size_t seal(BlobHeader& h, const uint8_t* plaintext, size_t len, uint
     return 0;
   }
   // MAC over the header, then encrypt-then-MAC over the ciphertext.
-  for (size_t i = 0; i < kBlobHeaderSize; i += kBlock) engine_block(hal::seal::kMacOnly, out + i, nullptr);
+  hal::seal::blocks(hal::seal::kMacOnly, out, nullptr, kBlobHeaderSize);
   uint8_t* ct = out + kBlobHeaderSize;
-  for (size_t i = 0; i < len; i += kBlock) engine_block(hal::seal::kEncrypt, plaintext + i, ct + i);
+  hal::seal::blocks(hal::seal::kEncrypt, plaintext, ct, len);
   hal::seal::finish();
-  alignas(4) uint8_t tag[kBlobMacSize];
-  hal::seal::read_tag(tag);
-  memcpy(ct + len, tag, kBlobMacSize);
+  hal::seal::read_tag(ct + len);
   hal::seal::clear();
   return kBlobHeaderSize + len + kBlobMacSize;
 }
@@ -127,29 +170,20 @@ MCTPM_COLD bool parse_header(const uint8_t* blob, size_t len, BlobHeader& h) {
   return true;
 }
 
-MCTPM_COLD bool mac_verifies(const uint8_t* blob, const BlobHeader& h) {
-  if (!derive_for(blob)) {
-    hal::seal::clear();
-    return false;
+MCTPM_COLD bool unseal(const uint8_t* blob, const BlobHeader& h, uint8_t* plaintext) {
+  bool ok = derive_for(blob);
+  if (ok) {
+    // One pass: the MAC absorbs the header, then the ciphertext as it is
+    // decrypted (DECRYPT mode); the tag decides whether anything is kept.
+    hal::seal::blocks(hal::seal::kMacOnly, blob, nullptr, kBlobHeaderSize);
+    hal::seal::blocks(hal::seal::kDecrypt, blob + kBlobHeaderSize, plaintext, h.ct_len);
+    alignas(4) uint8_t expect[kBlobMacSize];
+    memcpy(expect, blob + kBlobHeaderSize + h.ct_len, kBlobMacSize);
+    ok = hal::seal::finish_and_match(expect);
+    if (!ok) memset(plaintext, 0, h.ct_len);
   }
-  const size_t macced = kBlobHeaderSize + h.ct_len;
-  for (size_t i = 0; i < macced; i += kBlock) engine_block(hal::seal::kMacOnly, blob + i, nullptr);
-  alignas(4) uint8_t expect[kBlobMacSize];
-  memcpy(expect, blob + macced, kBlobMacSize);
-  const bool ok = hal::seal::finish_and_match(expect);
   hal::seal::clear();
   return ok;
-}
-
-MCTPM_COLD bool decrypt(const uint8_t* blob, const BlobHeader& h, uint8_t* plaintext) {
-  if (!derive_for(blob)) {
-    hal::seal::clear();
-    return false;
-  }
-  const uint8_t* ct = blob + kBlobHeaderSize;
-  for (size_t i = 0; i < h.ct_len; i += kBlock) engine_block(hal::seal::kCryptOnly, ct + i, plaintext + i);
-  hal::seal::clear();
-  return true;
 }
 
 }  // namespace context

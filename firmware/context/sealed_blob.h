@@ -2,6 +2,9 @@
 // (big-endian fields at the MCTPM_BLOB_OFF_* offsets), AES-128-CTR
 // ciphertext of the TPMCS, HMAC-SHA256 over both; encrypt-then-MAC with
 // keys the sealing engine derives from the device secret (hal/seal_engine.h).
+// Blobs and plaintexts are 4-byte aligned: the engine's registers take their
+// words as they are (RESUME's blob sits at offset 12 of the aligned command
+// buffer, EXIT's at offset 12 of the aligned response buffer).
 #ifndef MCTPM_CONTEXT_SEALED_BLOB_H
 #define MCTPM_CONTEXT_SEALED_BLOB_H
 
@@ -34,9 +37,21 @@ struct BlobHeader {
   uint8_t nonce[kNonceSize];
 };
 
+// EXIT and RESUME need the platform digest at every swap, while the
+// platform PCRs rarely change: the last digest and the values it covered,
+// so that the next one with the same mask and values is a compare instead
+// of SHA-256.
+struct PlatformDigestCache {
+  bool valid;
+  uint32_t mask;
+  uint8_t values[tpm::kSharedPcrs][tpm::kSha256Size];  // by PCR index; only the masked ones are set
+  uint8_t digest[kPlatformDigestSize];
+};
+
 // SHA-256 over the root TPM's SHA-256-bank values of the PCRs in mask (bits
-// 0-15), in index order.
-void platform_digest(const tpm::Tpm& root, uint32_t mask, uint8_t out[kPlatformDigestSize]);
+// 0-15), in index order; from the cache if those values did not change.
+void platform_digest(const tpm::Tpm& root, uint32_t mask, PlatformDigestCache& cache,
+                     uint8_t out[kPlatformDigestSize]);
 
 // Seals plaintext[0..len) (len a multiple of 16, <= MCTPM_BLOB_MAX_CT; the
 // caller pads) into out, 4-byte aligned, which must hold
@@ -47,11 +62,12 @@ size_t seal(BlobHeader& h, const uint8_t* plaintext, size_t len, uint8_t* out);
 // The framing checks of RESUME: length, magic, version, flags, ciphertext
 // length (MGMT_RC_BLOB_FORMAT when false). Fills h.
 bool parse_header(const uint8_t* blob, size_t len, BlobHeader& h);
-// The MAC over a parsed blob, with the engine (MAC_ONLY pass, FINISH, match).
-bool mac_verifies(const uint8_t* blob, const BlobHeader& h);
-// Decrypts the ciphertext of a verified blob into plaintext (h.ct_len bytes,
-// 4-byte aligned) with a fresh DERIVE and a CRYPT_ONLY pass.
-bool decrypt(const uint8_t* blob, const BlobHeader& h, uint8_t* plaintext);
+// The MAC over a parsed blob (header and ciphertext), decrypting the
+// ciphertext into plaintext (h.ct_len bytes) in the same pass (DERIVE,
+// MAC_ONLY over the header, DECRYPT, FINISH with the blob's tag). True if
+// the tag matched; else the plaintext is zeroed again. plaintext is scratch
+// outside the context region: nothing goes there before the tag matched.
+bool unseal(const uint8_t* blob, const BlobHeader& h, uint8_t* plaintext);
 
 }  // namespace context
 

@@ -40,13 +40,34 @@ enum : uint8_t {
 bool is_private(const Tpm& t) { return t.role == tpm::kRolePrivateContext; }
 unsigned first_own_pcr(const Tpm& t) { return is_private(t) ? 0 : tpm::kSharedPcrs; }
 
+// PCR values are word-aligned arrays of whole words (20 and 32 bytes).
+typedef uint32_t __attribute__((may_alias)) word_t;
+static_assert(tpm::kSha1Size % 4 == 0 && tpm::kSha256Size % 4 == 0, "PCR values are whole words");
+
+constexpr unsigned kSha1Words = tpm::kSha1Size / 4, kSha256Words = tpm::kSha256Size / 4;
+
+uint32_t reset_word(unsigned pcr) { return tpm::pcr_attributes(pcr).drtm ? 0xFFFFFFFFu : 0u; }
+
 MCTPM_COLD bool at_reset_value(const Tpm& t, unsigned pcr) {
-  const uint8_t v = tpm::pcr_attributes(pcr).drtm ? 0xFF : 0x00;
-  const uint8_t* a = tpm::pcr_storage(const_cast<Tpm&>(t), tpm::TPM_ALG_SHA1, pcr);
-  const uint8_t* b = tpm::pcr_storage(const_cast<Tpm&>(t), tpm::TPM_ALG_SHA256, pcr);
-  for (unsigned i = 0; i < tpm::kSha1Size; ++i) if (a[i] != v) return false;
-  for (unsigned i = 0; i < tpm::kSha256Size; ++i) if (b[i] != v) return false;
-  return true;
+  const uint32_t v = reset_word(pcr);
+  const word_t* a = reinterpret_cast<const word_t*>(tpm::pcr_storage(const_cast<Tpm&>(t), tpm::TPM_ALG_SHA1, pcr));
+  const word_t* b = reinterpret_cast<const word_t*>(tpm::pcr_storage(const_cast<Tpm&>(t), tpm::TPM_ALG_SHA256, pcr));
+  uint32_t diff = 0;
+#pragma GCC unroll 8
+  for (unsigned i = 0; i < kSha1Words; ++i) diff |= a[i] ^ v;
+#pragma GCC unroll 8
+  for (unsigned i = 0; i < kSha256Words; ++i) diff |= b[i] ^ v;
+  return diff == 0;
+}
+
+// A PCR not stored in the TPMCS: its reset value into the zero object.
+void set_reset_value(Tpm& t, unsigned pcr) {
+  const uint32_t v = reset_word(pcr);
+  if (v == 0) return;
+  word_t* a = reinterpret_cast<word_t*>(tpm::pcr_storage(t, tpm::TPM_ALG_SHA1, pcr));
+  word_t* b = reinterpret_cast<word_t*>(tpm::pcr_storage(t, tpm::TPM_ALG_SHA256, pcr));
+  for (unsigned i = 0; i < kSha1Words; ++i) a[i] = v;
+  for (unsigned i = 0; i < kSha256Words; ++i) b[i] = v;
 }
 
 MCTPM_COLD void put_hash_ctx(Writer& w, const crypto::ShaCtx& c) {
@@ -105,10 +126,8 @@ MCTPM_COLD bool parse(Tpm& t, Reader& r, const Tpm* platform) {
   t.startup_orderly = (flags & kFlagStartupOrderly) != 0;
   t.clock_safe = (flags & kFlagClockSafe) != 0;
   t.nv.ever_started = (flags & kFlagEverStarted) != 0;
-  if (!get_bytes(r, t.seeds.endorsement, tpm::kSeedSize) ||
-      !get_bytes(r, t.seeds.storage, tpm::kSeedSize) || !get_bytes(r, t.seeds.platform, tpm::kSeedSize)) {
-    return false;
-  }
+  static_assert(sizeof t.seeds == 3 * tpm::kSeedSize, "the three seeds are one field");
+  if (!get_bytes(r, reinterpret_cast<uint8_t*>(&t.seeds), sizeof t.seeds)) return false;
   uint64_t time = 0;
   if (r.u16(t.nv.orderly) != TPM_RC_SUCCESS || r.u32(t.nv.reset_count) != TPM_RC_SUCCESS ||
       r.u32(t.nv.restart_count) != TPM_RC_SUCCESS || r.u64(t.nv.clock_ms) != TPM_RC_SUCCESS ||
@@ -143,11 +162,13 @@ MCTPM_COLD bool parse(Tpm& t, Reader& r, const Tpm* platform) {
   if ((stored & ~((1u << tpm::kPcrCount) - 1) & 0xFFFFFFFFu) != 0 || (stored & ((1u << first) - 1)) != 0) {
     return false;
   }
-  tpm::pcr_init_all(t);
+  // The object is zero (PCRs 0-15 of a shared context stay so): the own
+  // PCRs that are not stored get their reset value.
   for (unsigned pcr = first; pcr < tpm::kPcrCount; ++pcr) {
-    if ((stored & (1u << pcr)) == 0) continue;
-    if (!get_bytes(r, tpm::pcr_storage(t, tpm::TPM_ALG_SHA1, pcr), tpm::kSha1Size) ||
-        !get_bytes(r, tpm::pcr_storage(t, tpm::TPM_ALG_SHA256, pcr), tpm::kSha256Size)) {
+    if ((stored & (1u << pcr)) == 0) {
+      set_reset_value(t, pcr);
+    } else if (!get_bytes(r, tpm::pcr_storage(t, tpm::TPM_ALG_SHA1, pcr), tpm::kSha1Size) ||
+               !get_bytes(r, tpm::pcr_storage(t, tpm::TPM_ALG_SHA256, pcr), tpm::kSha256Size)) {
       return false;
     }
   }
@@ -222,9 +243,7 @@ MCTPM_COLD size_t tpmcs_serialize(const Tpm& t, uint8_t* out, size_t cap) {
                             (t.startup_orderly ? kFlagStartupOrderly : 0) |
                             (t.clock_safe ? kFlagClockSafe : 0) |
                             (t.nv.ever_started ? kFlagEverStarted : 0)));
-  w.bytes(t.seeds.endorsement, tpm::kSeedSize);
-  w.bytes(t.seeds.storage, tpm::kSeedSize);
-  w.bytes(t.seeds.platform, tpm::kSeedSize);
+  w.bytes(reinterpret_cast<const uint8_t*>(&t.seeds), sizeof t.seeds);  // endorsement, storage, platform
   w.u16(t.nv.orderly);
   w.u32(t.nv.reset_count);
   w.u32(t.nv.restart_count);
@@ -294,7 +313,6 @@ MCTPM_COLD size_t tpmcs_serialize(const Tpm& t, uint8_t* out, size_t cap) {
 }
 
 MCTPM_COLD bool tpmcs_deserialize(Tpm& t, const uint8_t* in, size_t len, const Tpm* platform) {
-  memset(&t, 0, sizeof t);
   Reader r(in, len);
   if (!parse(t, r, platform)) {
     memset(&t, 0, sizeof t);

@@ -51,10 +51,11 @@ static_assert(kTpmcsMax % 16 == 0, "the TPMCS budget is whole AES blocks");
 // Returns the padded length, 0 if it does not fit `cap`.
 size_t tpmcs_serialize(const tpm::Tpm& ctx, uint8_t* out, size_t cap);
 
-// Rebuilds a context from a TPMCS of len bytes: ctx is initialised and
-// filled; a 'shared' context reads its PCRs 0-15 from `platform`. False
-// (ctx zeroed) on anything malformed: wrong version, bad lengths, values out
-// of range, nonzero padding.
+// Rebuilds a context from a TPMCS of len bytes into ctx, which must be all
+// zero (the scrubbed context region): only what the TPMCS holds and what is
+// not zero in a fresh context are written. A 'shared' context reads its
+// PCRs 0-15 from `platform`. False (ctx zeroed) on anything malformed:
+// wrong version, bad lengths, values out of range, nonzero padding.
 bool tpmcs_deserialize(tpm::Tpm& ctx, const uint8_t* in, size_t len, const tpm::Tpm* platform);
 
 }  // namespace context

@@ -18,6 +18,11 @@ bool arm_enter();
 // RING_SCRUB, then waits until STATUS.scrub busy clears: the whole CTX
 // region reads zero afterwards.
 void scrub();
+// RING_SCRUB without the wait (about 2048 cycles): until the hardware is
+// done, CTX reads give 0 and writes are dropped. Whoever fills the region
+// next calls wait_scrubbed() first.
+void start_scrub();
+void wait_scrubbed();
 uint32_t trap_count();    // RING_TRAP_COUNT
 uint32_t denied_count();  // RING_DENIED_COUNT
 

@@ -37,8 +37,10 @@ bool device_id(uint8_t out[kDeviceIdSize]);
 bool derive(const uint8_t* msg, size_t len);
 // IV := the 16-byte AES-CTR counter block.
 void set_iv(const uint8_t iv[kBlockSize]);
-// One BLOCK in `mode`; out may be nullptr when the mode outputs nothing of use.
-void block(Mode mode, const uint8_t in[kBlockSize], uint8_t out[kBlockSize]);
+// MODE := mode, then one BLOCK per 16 bytes of in[0..len) (len a multiple
+// of 16), its output to the same offset of out; out may be nullptr when the
+// mode outputs nothing of use.
+void blocks(Mode mode, const uint8_t* in, uint8_t* out, size_t len);
 // FINISH: the HMAC tag of what was absorbed since DERIVE.
 void finish();
 void read_tag(uint8_t out[kTagSize]);

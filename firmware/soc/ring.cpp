@@ -18,12 +18,18 @@ bool arm_enter() {
   return (reg(MCTPM_RING_STATUS) & MCTPM_RING_STATUS_ARMED) != 0;
 }
 
-void scrub() {
-  set_reg(MCTPM_RING_SCRUB, 1);
+void start_scrub() { set_reg(MCTPM_RING_SCRUB, 1); }
+
+void wait_scrubbed() {
   // 8 KiB of BRAM at a word per cycle: about 2048 cycles; no timeout, a
   // scrub that never ends is a hardware fault nothing here could repair.
   while ((reg(MCTPM_RING_STATUS) & MCTPM_RING_STATUS_SCRUBBING) != 0) {
   }
+}
+
+void scrub() {
+  start_scrub();
+  wait_scrubbed();
 }
 
 uint32_t trap_count() { return reg(MCTPM_RING_TRAP_COUNT); }

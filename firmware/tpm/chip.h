@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "context/context_log.h"
+#include "context/sealed_blob.h"
 #include "management.h"
 #include "soc_map.h"
 #include "tpm/nv_state.h"
@@ -25,6 +26,7 @@ struct RootData {
   uint32_t context_id;     // the loaded context, 0: none
   uint32_t counter;        // ACTIVE: its committed counter; PARKED: the one its blob carries
   context::ContextTable table;
+  context::PlatformDigestCache platform;  // of EXIT and RESUME
 };
 
 // The ROOT region: the root TPM first, so that its PCRs 0-15 (PcrBanks'

@@ -39,18 +39,20 @@ constexpr uint32_t kPlatformPcrBits = (1u << kSharedPcrs) - 1;
 // after every use. Static: the stack keeps its 4 KiB for the TPM commands.
 alignas(4) uint8_t g_plaintext[context::kTpmcsMax];
 
-MCTPM_COLD void wipe_plaintext() {
-  volatile uint8_t* p = g_plaintext;
-  for (size_t i = 0; i < sizeof g_plaintext; i += 4) {
-    *reinterpret_cast<volatile uint32_t*>(const_cast<uint8_t*>(p) + i) = 0;
-  }
+// Zeroes the first n bytes of the scratch: what the last use wrote there.
+MCTPM_COLD void wipe_plaintext(size_t n) {
+  memset(g_plaintext, 0, n);
+  // The stores must happen even though nothing reads them back.
+  __asm__ volatile("" : : "r"(g_plaintext) : "memory");
 }
 
 RootData& data_of(const Command& cmd) { return cmd.chip->root->data; }
 
-// Unloads the context: the hardware zeroes the CTX region.
+// Unloads the context: the hardware zeroes the CTX region, on its own while
+// the response goes out (nothing reads CTX while the slot is EMPTY; LAUNCH
+// and RESUME wait for the scrub to end before they fill it).
 MCTPM_COLD void unload(RootData& d) {
-  hal::ring::scrub();
+  hal::ring::start_scrub();
   d.slot = MCTPM_MGMT_SLOT_EMPTY;
   d.context_id = 0;
   d.counter = 0;
@@ -130,6 +132,7 @@ MCTPM_COLD TPM_RC launch_action(Tpm& root, const Command& cmd, const ModelIn& in
     return kRcNv;
   }
   Tpm& ctx = *cmd.chip->context;
+  hal::ring::wait_scrubbed();
   init(ctx);  // factory state, needs TPM2_Startup
   const bool shared = in.model == MCTPM_MGMT_PCR_MODEL_SHARED;
   ctx.role = shared ? kRoleSharedContext : kRolePrivateContext;
@@ -157,17 +160,19 @@ MCTPM_COLD TPM_RC commit_action(Tpm&, const Command& cmd, const Empty&, Empty&) 
 }
 
 // ---- RESUME ----
-// The spec's order: framing, device, platform, MAC, then the counter.
-MCTPM_COLD TPM_RC check_blob(const Tpm& root, const RootData& d, const uint8_t* blob, size_t len,
+// The spec's order: framing, device, platform, MAC, then the counter. The
+// MAC pass also decrypts into g_plaintext (h.ct_len bytes, to be wiped by
+// the caller whatever the result once it got that far).
+MCTPM_COLD TPM_RC check_blob(const Tpm& root, RootData& d, const uint8_t* blob, size_t len,
                   context::BlobHeader& h) {
   if (!context::parse_header(blob, len, h)) return kRcBlobFormat;
   alignas(4) uint8_t id[context::kDeviceIdSize];
   if (!hal::seal::device_id(id)) return kRcNoSecret;
   if (memcmp(id, h.device_id, sizeof id) != 0) return kRcForeign;
   uint8_t digest[context::kPlatformDigestSize];
-  context::platform_digest(root, h.pcr_mask, digest);
+  context::platform_digest(root, h.pcr_mask, d.platform, digest);
   if (memcmp(digest, h.platform_digest, sizeof digest) != 0) return kRcPlatform;
-  if (!context::mac_verifies(blob, h)) return kRcTampered;
+  if (!context::unseal(blob, h, g_plaintext)) return kRcTampered;
   switch (context::status(d.table, h.context_id)) {
     case context::Status::Cleared:
       return kRcCleared;
@@ -200,18 +205,22 @@ MCTPM_COLD TPM_RC resume_action(Tpm& root, const Command& cmd, const BlobIn& in,
   if (d.slot != MCTPM_MGMT_SLOT_EMPTY) return kRcBusy;
   context::BlobHeader h;
   TPM_RC rc = check_blob(root, d, in.data, in.size, h);
-  if (rc != TPM_RC_SUCCESS) return rc;
-  // Verified: only now does anything of it reach the context region.
+  if (rc != TPM_RC_SUCCESS) {
+    wipe_plaintext(sizeof g_plaintext);  // rare: no need to know how far it got
+    return rc;
+  }
+  // Verified: only now does anything of it reach the context region, which
+  // is zero (slot EMPTY: scrubbed at boot, COMMIT, CLEAR, a failed RESUME).
   Tpm& ctx = *cmd.chip->context;
+  hal::ring::wait_scrubbed();
   const bool private_pcrs = (h.flags & MCTPM_BLOB_FLAG_PRIVATE_PCRS) != 0;
-  if (!context::decrypt(in.data, h, g_plaintext) ||
-      !context::tpmcs_deserialize(ctx, g_plaintext, h.ct_len, &root) ||
-      (ctx.role == kRolePrivateContext) != private_pcrs) {
-    wipe_plaintext();
+  const bool ok = context::tpmcs_deserialize(ctx, g_plaintext, h.ct_len, &root) &&
+                  (ctx.role == kRolePrivateContext) == private_pcrs;
+  wipe_plaintext(h.ct_len);
+  if (!ok) {
     hal::ring::scrub();
     return kRcBlobFormat;
   }
-  wipe_plaintext();
   d.slot = MCTPM_MGMT_SLOT_ACTIVE;
   d.context_id = h.context_id;
   d.counter = h.counter;
@@ -321,19 +330,19 @@ MCTPM_COLD TPM_RC cmd_mgmt_exit(Tpm& root, Command& cmd, Writer& w) {
   const Tpm& ctx = *cmd.chip->context;
   const size_t len = context::tpmcs_serialize(ctx, g_plaintext, sizeof g_plaintext);
   if (len == 0) {
-    wipe_plaintext();
+    wipe_plaintext(sizeof g_plaintext);
     return kRcTooLarge;
   }
   h.flags = ctx.role == kRolePrivateContext ? MCTPM_BLOB_FLAG_PRIVATE_PCRS : 0;
   h.context_id = d.context_id;
   h.counter = e->committed + 1;
   h.pcr_mask = d.pcr_mask;
-  context::platform_digest(root, h.pcr_mask, h.platform_digest);
+  context::platform_digest(root, h.pcr_mask, d.platform, h.platform_digest);
   const size_t blob_len = context::kBlobHeaderSize + len + context::kBlobMacSize;
   w.u16(static_cast<uint16_t>(blob_len));
   uint8_t* blob = w.claim(blob_len);
   const size_t sealed = blob != nullptr ? context::seal(h, g_plaintext, len, blob) : 0;
-  wipe_plaintext();
+  wipe_plaintext(len);
   if (blob == nullptr) return TPM_RC_MEMORY;
   if (sealed == 0) return kRcNoSecret;
   d.slot = MCTPM_MGMT_SLOT_PARKED;

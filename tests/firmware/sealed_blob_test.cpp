@@ -94,7 +94,7 @@ TEST_F(SealedBlob, BlobBytesMatchAnIndependentOpenSslComputation) {
   // The plaintext is the TPMCS of the context: version, model, its seeds.
   EXPECT_EQ(plain[0] << 8 | plain[1], int(context::kTpmcsVersion));
   EXPECT_EQ(plain[2], MCTPM_MGMT_PCR_MODEL_SHARED);
-  tpm::Tpm back;
+  tpm::Tpm back{};  // deserialize fills a zero object (the scrubbed context region)
   ASSERT_TRUE(context::tpmcs_deserialize(back, plain.data(), plain.size(), &root_->tpm));
   // ...and it resumes to the same context.
   uint32_t id = 0;
@@ -181,4 +181,20 @@ TEST_F(SealedBlob, ChecksComeInTheSpecifiedOrder) {
   b = blob_;
   b[b.size() - 1] ^= 1;
   expect_refused(b, MCTPM_MGMT_RC_PLATFORM);
+}
+
+TEST_F(SealedBlob, AnExitAfterThePlatformPcrsChangedBindsTheirNewValues) {
+  ASSERT_EQ(resume(blob_), 0u);
+  const Bytes first = exit_blob();         // trapped, then EXIT in ring 0: PARKED
+  ASSERT_EQ(extend(3, Bytes(32, 3)), 0u);  // ring 0: the root's PCR 3, in the mask
+  const Bytes second = exit_blob();        // PARKED again: a fresh blob
+  Bytes pcrs;
+  for (unsigned p = 0; p < 8; ++p) {
+    const Bytes v = pcr_read(0x000B, p);
+    pcrs.insert(pcrs.end(), v.begin(), v.end());
+  }
+  EXPECT_NE(Bytes(first.begin() + 32, first.begin() + 64), Bytes(second.begin() + 32, second.begin() + 64));
+  EXPECT_EQ(Bytes(second.begin() + 32, second.begin() + 64), sha256(pcrs));
+  ASSERT_EQ(commit(), 0u);
+  EXPECT_EQ(resume(second), 0u);
 }
