@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up, builds, then starts the simulated chip (mctpm-sim) and the host
 # daemon (mctpmd), lets Debian's unmodified tpm2-tools talk to it over the
-# mssim TCTI, and prints what happened.
+# mssim TCTI, then gives two VMs a TPM each on the same chip, and prints
+# what happened.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -41,3 +42,33 @@ run tpm2_pcrreset 23
 kill "$daemon_pid"; wait "$daemon_pid" 2>/dev/null || true; daemon_pid=
 echo; echo "== mctpmd log (one line per command):"; tail -n 12 "$work/mctpmd.log"
 run build/cli/mctpm --device "sim:127.0.0.1:$sim_port" status
+
+# ---- Many VMs, one chip: mctpmd in multi-context mode on the same chip.
+echo; echo "== two VMs, one chip: mctpmd --store (contexts sealed by the chip, kept on the host)"
+build/driver/mctpmd --device "sim:127.0.0.1:$sim_port" --store "$work/contexts" --mssim-port "$port" \
+  --swtpm-port $((port + 2)) 2>"$work/mctpmd2.log" &
+daemon_pid=$!
+export MCTPM_CONTROL="$work/contexts/control.sock"
+for _ in $(seq 100); do [ -S "$MCTPM_CONTROL" ] && break; sleep 0.1; done
+vm_port() { grep -o 'mssim=[0-9]*' | cut -d= -f2; }
+run build/cli/mctpm context launch --vm web | tee "$work/web.txt"
+run build/cli/mctpm context launch --vm db --pcr-model private | tee "$work/db.txt"
+web=$(vm_port < "$work/web.txt"); db=$(vm_port < "$work/db.txt")
+for vm in web db; do
+  p=$web; [ "$vm" = db ] && p=$db
+  echo; echo "\$ [$vm] tpm2_startup -c; tpm2_pcrextend 16:sha256=sha256('$vm')"
+  TPM2TOOLS_TCTI="mssim:host=127.0.0.1,port=$p" tpm2_startup -c
+  TPM2TOOLS_TCTI="mssim:host=127.0.0.1,port=$p" tpm2_pcrextend "16:sha256=$(printf '%s' "$vm" | sha256sum | cut -d' ' -f1)"
+done
+for vm in web db; do
+  p=$web; [ "$vm" = db ] && p=$db
+  echo; echo "\$ [$vm] tpm2_pcrread sha256:16   (its own PCR 16; the chip swapped contexts in between)"
+  TPM2TOOLS_TCTI="mssim:host=127.0.0.1,port=$p" tpm2_pcrread sha256:16
+done
+echo; echo "\$ [web] tpm2_send EXIT (a management command from a VM: trapped by the chip's RTL)"
+printf '\x80\x01\x00\x00\x00\x0a\x20\x00\x01\x04' |
+  TPM2TOOLS_TCTI="mssim:host=127.0.0.1,port=$web" tpm2_send | od -An -tx1
+run build/cli/mctpm context list
+run build/cli/mctpm context status
+kill "$daemon_pid"; wait "$daemon_pid" 2>/dev/null || true; daemon_pid=
+echo; echo "== sealed contexts on the host:"; ls -l "$work/contexts" | grep -v control
