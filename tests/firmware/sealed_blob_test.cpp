@@ -114,9 +114,15 @@ TEST_F(SealedBlob, EveryFlippedByteIsRefused) {
     const bool known = got == MCTPM_MGMT_RC_BLOB_FORMAT || got == MCTPM_MGMT_RC_FOREIGN ||
                        got == MCTPM_MGMT_RC_PLATFORM || got == MCTPM_MGMT_RC_TAMPERED;
     ASSERT_TRUE(known) << "byte " << i << " rc 0x" << std::hex << got;
-    if (i >= 80) ASSERT_EQ(got, uint32_t(MCTPM_MGMT_RC_TAMPERED)) << "byte " << i;
-    if (i >= 8 && i < 16) ASSERT_EQ(got, uint32_t(MCTPM_MGMT_RC_FOREIGN)) << "byte " << i;
-    if (i >= 32 && i < 64) ASSERT_EQ(got, uint32_t(MCTPM_MGMT_RC_PLATFORM)) << "byte " << i;
+    if (i >= 80) {
+      ASSERT_EQ(got, uint32_t(MCTPM_MGMT_RC_TAMPERED)) << "byte " << i;
+    }
+    if (i >= 8 && i < 16) {
+      ASSERT_EQ(got, uint32_t(MCTPM_MGMT_RC_FOREIGN)) << "byte " << i;
+    }
+    if (i >= 32 && i < 64) {
+      ASSERT_EQ(got, uint32_t(MCTPM_MGMT_RC_PLATFORM)) << "byte " << i;
+    }
     ASSERT_TRUE(context_region_zero()) << "byte " << i;
   }
   EXPECT_EQ(state().slot, MCTPM_MGMT_SLOT_EMPTY);

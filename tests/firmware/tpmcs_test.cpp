@@ -93,7 +93,9 @@ TEST_F(Tpmcs, SizesStayWithinTheBudget) {
   const size_t fresh_private = serialize().size();
   ASSERT_EQ(startup(), 0u);
   for (unsigned p = 0; p < 24; ++p) {
-    if (p < 16 || p == 16 || p == 23) ASSERT_EQ(extend(p, Bytes(32, uint8_t(p))), 0u);
+    if (p < 16 || p == 16 || p == 23) {
+      ASSERT_EQ(extend(p, Bytes(32, uint8_t(p))), 0u);
+    }
   }
   const size_t private_measured = serialize().size();
   std::cout << "TPMCS bytes (padded): fresh shared " << fresh_shared << ", fresh private "

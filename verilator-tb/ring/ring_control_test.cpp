@@ -35,9 +35,14 @@ bool is_zero_wait(uint32_t addr) {
 // A TPM 2.0 command: tag 0x8001, size, code, then `params`.
 std::vector<uint8_t> command(uint32_t cc, const std::vector<uint8_t>& params = {}) {
   const uint32_t size = 10 + uint32_t(params.size());
-  std::vector<uint8_t> v = {0x80, 0x01, uint8_t(size >> 24), uint8_t(size >> 16), uint8_t(size >> 8), uint8_t(size),
-                            uint8_t(cc >> 24), uint8_t(cc >> 16), uint8_t(cc >> 8), uint8_t(cc)};
-  if (!params.empty()) v.insert(v.end(), params.begin(), params.end());  // (GCC 12 warns on an empty insert)
+  std::vector<uint8_t> v(size, 0);
+  v[0] = 0x80;
+  v[1] = 0x01;
+  for (int i = 0; i < 4; ++i) {
+    v[2 + i] = uint8_t(size >> (24 - 8 * i));
+    v[6 + i] = uint8_t(cc >> (24 - 8 * i));
+  }
+  for (size_t i = 0; i < params.size(); ++i) v[10 + i] = params[i];
   return v;
 }
 
