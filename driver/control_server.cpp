@@ -73,6 +73,7 @@ void ControlServer::accept_loop() {
       return;
     }
     clients_.insert(fd);
+    reap_finished_workers();
     workers_.emplace_back(&ControlServer::serve, this, fd);
   }
 }
@@ -111,6 +112,23 @@ void ControlServer::serve(int fd) {
   std::lock_guard<std::mutex> lock(mutex_);
   ::close(fd);
   clients_.erase(fd);
+  finished_.push_back(std::this_thread::get_id());
+}
+
+// With mutex_ held. A worker lists itself as its last act under the lock,
+// so joining it here waits only for its return: a long-running daemon keeps
+// no thread per connection it ever served.
+void ControlServer::reap_finished_workers() {
+  for (const std::thread::id id : finished_) {
+    for (auto it = workers_.begin(); it != workers_.end(); ++it) {
+      if (it->get_id() == id) {
+        it->join();
+        workers_.erase(it);
+        break;
+      }
+    }
+  }
+  finished_.clear();
 }
 
 void ControlServer::stop() {

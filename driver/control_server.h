@@ -31,6 +31,7 @@ class ControlServer {
  private:
   void accept_loop();
   void serve(int fd);
+  void reap_finished_workers();
 
   std::string path_;
   Handler handler_;
@@ -40,6 +41,7 @@ class ControlServer {
   std::mutex mutex_;
   std::set<int> clients_;
   std::vector<std::thread> workers_;
+  std::vector<std::thread::id> finished_;  // workers that are done and wait to be joined
   bool stopping_ = false;
 };
 
