@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "../common/peripheral_bus.h"
 #include "Vseal_engine.h"
 #include "soc_map.h"
 #include "verilated.h"
@@ -148,76 +149,16 @@ Bytes iv_plus(Bytes iv, uint64_t n) {
 
 // ---- the engine behind its bus wrapper, driven one clock at a time ----
 
-class Bus {
+class Bus : public PeripheralBus<Vseal_engine> {
  public:
   explicit Bus(const Secret& secret)
-      : ctx_(std::make_unique<VerilatedContext>()),
-        dut_(std::make_unique<Vseal_engine>(ctx_.get())) {
-    for (int w = 0; w < 8; ++w) {
-      // secret byte 0 = bits 255:248; VlWide word w = bits 32w+31:32w
-      const uint8_t* p = &secret[4 * (7 - w)];
-      dut_->secret_i[w] = uint32_t{p[0]} << 24 | uint32_t{p[1]} << 16 | uint32_t{p[2]} << 8 | p[3];
-    }
-    dut_->clk_i = 0;
-    dut_->rst_ni = 0;
-    dut_->req_i = 0;
-    dut_->addr_i = 0;
-    dut_->we_i = 0;
-    dut_->wdata_i = 0;
-    dut_->wstrb_i = 0;
-    dut_->eval();
-    for (int i = 0; i < 3; ++i) tick();
-    dut_->rst_ni = 1;
-    reset_cycle_ = cycle_;
-  }
-  ~Bus() { dut_->final(); }
-
-  void tick() {
-    const bool req_at_edge = dut_->req_i;
-    const bool ack_before = dut_->ack_o;
-    dut_->clk_i = 0;
-    dut_->eval();
-    ctx_->timeInc(1);
-    dut_->clk_i = 1;
-    dut_->eval();
-    ctx_->timeInc(1);
-    ++cycle_;
-    if (dut_->ack_o && !req_at_edge) fail("ack_o without req_i at cycle " + std::to_string(cycle_));
-    if (dut_->ack_o && ack_before) fail("ack_o high two cycles in a row at " + std::to_string(cycle_));
-  }
-
-  uint32_t access(uint32_t addr, bool write, uint32_t wdata, uint8_t strb) {
-    dut_->req_i = 1;
-    dut_->addr_i = addr;
-    dut_->we_i = write;
-    dut_->wdata_i = wdata;
-    dut_->wstrb_i = strb;
-    for (int waited = 0;; ++waited) {
-      tick();
-      if (dut_->ack_o) break;
-      if (waited > 8) {
-        fail("no ack for address " + std::to_string(addr));
-        break;
-      }
-    }
-    dut_->req_i = 0;
-    dut_->we_i = 0;
-    return dut_->rdata_o;
-  }
-
-  uint32_t read(uint32_t addr) { return access(addr, false, 0, 0); }
-  void write(uint32_t addr, uint32_t data, uint8_t strb = 0xf) { access(addr, true, data, strb); }
-  void idle(unsigned cycles) {
-    for (unsigned i = 0; i < cycles; ++i) tick();
-  }
-  uint64_t cycle() const { return cycle_; }
-  uint64_t reset_cycle() const { return reset_cycle_; }
-
- private:
-  std::unique_ptr<VerilatedContext> ctx_;
-  std::unique_ptr<Vseal_engine> dut_;
-  uint64_t cycle_ = 0;
-  uint64_t reset_cycle_ = 0;
+      : PeripheralBus(fail, [&secret](Vseal_engine& dut) {
+          for (int w = 0; w < 8; ++w) {
+            // secret byte 0 = bits 255:248; VlWide word w = bits 32w+31:32w
+            const uint8_t* p = &secret[4 * (7 - w)];
+            dut.secret_i[w] = uint32_t{p[0]} << 24 | uint32_t{p[1]} << 16 | uint32_t{p[2]} << 8 | p[3];
+          }
+        }) {}
 };
 
 // ---- the programming sequences of rtl/seal/README.md ----

@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "../common/peripheral_bus.h"
 #include "soc_map.h"
 #include "verilated.h"
 
@@ -110,70 +111,9 @@ Bytes random_bytes(std::mt19937& rng, size_t n) {
 }
 
 // The engine behind its bus wrapper, driven one clock at a time.
-class Bus {
+class Bus : public PeripheralBus<Engine> {
  public:
-  Bus() : ctx_(std::make_unique<VerilatedContext>()), dut_(std::make_unique<Engine>(ctx_.get())) {
-    dut_->clk_i = 0;
-    dut_->rst_ni = 0;
-    dut_->req_i = 0;
-    dut_->addr_i = 0;
-    dut_->we_i = 0;
-    dut_->wdata_i = 0;
-    dut_->wstrb_i = 0;
-    dut_->eval();
-    for (int i = 0; i < 3; ++i) tick();
-    dut_->rst_ni = 1;
-    tick();
-  }
-  ~Bus() { dut_->final(); }
-
-  // One rising edge. Checks the bus protocol: ack only for a request seen at
-  // that edge, and never two cycles in a row.
-  void tick() {
-    const bool req_at_edge = dut_->req_i;
-    const bool ack_before = dut_->ack_o;
-    dut_->clk_i = 0;
-    dut_->eval();
-    ctx_->timeInc(1);
-    dut_->clk_i = 1;
-    dut_->eval();
-    ctx_->timeInc(1);
-    ++cycle_;
-    if (dut_->ack_o && !req_at_edge) fail("ack_o without req_i at cycle " + std::to_string(cycle_));
-    if (dut_->ack_o && ack_before) fail("ack_o high two cycles in a row at " + std::to_string(cycle_));
-  }
-
-  uint32_t access(uint32_t addr, bool write, uint32_t wdata, uint8_t strb) {
-    dut_->req_i = 1;
-    dut_->addr_i = addr;
-    dut_->we_i = write;
-    dut_->wdata_i = wdata;
-    dut_->wstrb_i = strb;
-    for (int waited = 0;; ++waited) {
-      tick();
-      if (dut_->ack_o) break;
-      if (waited > 8) {
-        fail("no ack for address " + std::to_string(addr));
-        break;
-      }
-    }
-    dut_->req_i = 0;
-    dut_->we_i = 0;
-    return dut_->rdata_o;
-  }
-
-  void idle(unsigned cycles) {
-    for (unsigned i = 0; i < cycles; ++i) tick();
-  }
-
-  uint32_t read(uint32_t addr) { return access(addr, false, 0, 0); }
-  void write(uint32_t addr, uint32_t data, uint8_t strb = 0xf) { access(addr, true, data, strb); }
-  uint64_t cycle() const { return cycle_; }
-
- private:
-  std::unique_ptr<VerilatedContext> ctx_;
-  std::unique_ptr<Engine> dut_;
-  uint64_t cycle_ = 0;
+  Bus() : PeripheralBus(fail) { idle(1); }
 };
 
 // ---- the programming sequence firmware uses (README.md of the engines) ----
